@@ -1,0 +1,86 @@
+/** `strongroom serve`: the HTTPS server, the control socket for the CLI, first-run setup link, graceful stop. */
+import { buildApp } from '../app.ts';
+import type { Config } from '../config.ts';
+import { createCore } from '../core.ts';
+import { verifyToJson } from '../modules/audit/index.ts';
+import { ControlUnavailable, callControl, startControlSocket } from '../platform/control-socket.ts';
+import { UsageError } from '../platform/errors.ts';
+import { loadTls } from '../platform/http/tls.ts';
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function isServerRunning(socketPath: string): Promise<boolean> {
+  try {
+    await callControl(socketPath, 'ping');
+    return true;
+  } catch (err) {
+    if (err instanceof ControlUnavailable) return false;
+    return true;
+  }
+}
+
+export async function serve(config: Config, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)) {
+  const started = performance.now();
+  const socketPath = `${config.dataDir}/strongroom.sock`;
+  if (await isServerRunning(socketPath)) {
+    throw new UsageError(`A Strongroom server is already running on ${config.dataDir}.`);
+  }
+  const core = await createCore(config);
+  const tls = await loadTls(core.layout.root, config.tls);
+  const app = await buildApp(core, { tls });
+  await app.listen({ host: config.http.host, port: config.http.port });
+  const control = await startControlSocket(core.layout.socket, {
+    ping: async () => ({ pong: true }),
+    'audit.verify': async () => {
+      const result = await core.audit.verify(core.db);
+      await core.db.transaction((tx) =>
+        core.audit.append(tx, {
+          action: 'audit.log.verified',
+          outcome: result.valid ? 'success' : 'failure',
+          actor: { type: 'host_operator' },
+          details: { valid: result.valid, entries: result.entries },
+        }),
+      );
+      return verifyToJson(result);
+    },
+    'init.createOwner': async (args) =>
+      core.identity.createFirstOwner({
+        email: String(args.email),
+        name: String(args.name),
+        password: String(args.password),
+      }),
+  });
+  await core.db.transaction((tx) =>
+    core.audit.append(tx, {
+      action: 'system.started',
+      outcome: 'success',
+      actor: { type: 'system' },
+      details: { version: core.version.slice(0, 40), database: core.db.kind },
+    }),
+  );
+  const setupToken = await core.identity.issueSetupToken();
+  const readyMs = Math.round(performance.now() - started);
+  out(`Strongroom ${core.version} is serving ${config.http.publicUrl} (HTTPS only; ready in ${readyMs} ms)`);
+  if (tls.selfSigned) out(`  TLS: self-signed certificate in ${core.layout.tls}`);
+  if (setupToken) {
+    // A secret: printed to the operator's terminal only, never to the structured log.
+    out('');
+    out('  No administrator exists yet. Open this one-time link to create the first owner:');
+    out(`  ${config.http.publicUrl}/setup#token=${setupToken}`);
+    out('');
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await control.close().catch(() => {});
+      await app.close();
+      await core.close();
+    })();
+    return stopping;
+  };
+  return { url: config.http.publicUrl, stop, readyMs } satisfies RunningServer & { readyMs: number };
+}

@@ -1,0 +1,147 @@
+/**
+ * Configuration: the only reader of process.env. One zod schema; every problem is listed at once and the
+ * process exits with code 2 (see main.ts). The result is frozen and grouped. Units are in the names.
+ */
+import { isIP } from 'node:net';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './platform/errors.ts';
+
+const cidr = z.string().refine((v) => {
+  const [addr, bits, ...rest] = v.split('/');
+  if (rest.length || !addr) return false;
+  const family = isIP(addr);
+  if (!family) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return Number.isInteger(n) && n >= 0 && n <= (family === 4 ? 32 : 128);
+}, 'must be a CIDR such as 10.0.0.0/8 or an IP address');
+
+const intFrom = (min: number, max: number) =>
+  z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
+
+const urlWith = (protocols: string[], label: string) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a ${label} URL`);
+
+const envSchema = z.object({
+  STRONGROOM_DATA_DIR: z.string().min(1).default('./.strongroom'),
+  STRONGROOM_HOST: z.string().min(1).default('127.0.0.1'),
+  STRONGROOM_PORT: intFrom(1, 65535).default(8443),
+  STRONGROOM_PUBLIC_URL: urlWith(['https:'], 'https://').optional(),
+  DATABASE_URL: urlWith(['postgres:', 'postgresql:'], 'postgres://').optional(),
+  REDIS_URL: urlWith(['redis:', 'rediss:'], 'redis://').optional(),
+  STRONGROOM_TLS_CERT_FILE: z.string().min(1).optional(),
+  STRONGROOM_TLS_KEY_FILE: z.string().min(1).optional(),
+  STRONGROOM_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(cidr)),
+  STRONGROOM_SMTP_URL: urlWith(['smtp:', 'smtps:'], 'smtp:// or smtps://').optional(),
+  STRONGROOM_MAIL_FROM: z.string().min(3).default('Strongroom <strongroom@localhost>'),
+  STRONGROOM_AUDIT_CHECKPOINT_SECONDS: intFrom(1, 86_400).default(10),
+  STRONGROOM_ROOT_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
+  STRONGROOM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STRONGROOM_SESSION_IDLE_TIMEOUT_SECONDS: intFrom(60, 86_400).default(1800),
+  STRONGROOM_SESSION_ABSOLUTE_TIMEOUT_SECONDS: intFrom(300, 7 * 86_400).default(12 * 3600),
+  STRONGROOM_BODY_LIMIT_BYTES: intFrom(1024, 64 * 1024 * 1024).default(1024 * 1024),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  readonly dataDir: string;
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly publicUrl: string;
+    readonly trustedProxies: readonly string[];
+    readonly bodyLimitBytes: number;
+  };
+  readonly tls: { readonly certFile: string | undefined; readonly keyFile: string | undefined };
+  readonly database: { readonly url: string | undefined };
+  readonly redis: { readonly url: string | undefined };
+  readonly mail: { readonly smtpUrl: string | undefined; readonly from: string };
+  readonly audit: { readonly checkpointSeconds: number };
+  readonly keys: { readonly rootKeyBase64: string | undefined };
+  readonly log: { readonly level: string };
+  readonly session: { readonly idleTimeoutSeconds: number; readonly absoluteTimeoutSeconds: number };
+}
+
+export interface ConfigOverrides {
+  dataDir?: string | undefined;
+}
+
+/** Parses the environment; throws ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = {}): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') picked[key] = v;
+  }
+  if (overrides.dataDir) picked.STRONGROOM_DATA_DIR = overrides.dataDir;
+  const parsed = envSchema.safeParse(picked);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (Boolean(e.STRONGROOM_TLS_CERT_FILE) !== Boolean(e.STRONGROOM_TLS_KEY_FILE)) {
+    problems.push('STRONGROOM_TLS_CERT_FILE and STRONGROOM_TLS_KEY_FILE must be set together');
+  }
+  if (e.STRONGROOM_SESSION_IDLE_TIMEOUT_SECONDS > e.STRONGROOM_SESSION_ABSOLUTE_TIMEOUT_SECONDS) {
+    problems.push(
+      'STRONGROOM_SESSION_IDLE_TIMEOUT_SECONDS must not exceed STRONGROOM_SESSION_ABSOLUTE_TIMEOUT_SECONDS',
+    );
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const publicHost = e.STRONGROOM_HOST === '0.0.0.0' || e.STRONGROOM_HOST === '::' ? 'localhost' : e.STRONGROOM_HOST;
+  const defaultPublicHost = publicHost === '127.0.0.1' ? 'localhost' : publicHost;
+  return deepFreeze({
+    dataDir: path.resolve(e.STRONGROOM_DATA_DIR),
+    http: {
+      host: e.STRONGROOM_HOST,
+      port: e.STRONGROOM_PORT,
+      publicUrl: (e.STRONGROOM_PUBLIC_URL ?? `https://${defaultPublicHost}:${e.STRONGROOM_PORT}`).replace(/\/$/, ''),
+      trustedProxies: e.STRONGROOM_TRUSTED_PROXIES,
+      bodyLimitBytes: e.STRONGROOM_BODY_LIMIT_BYTES,
+    },
+    tls: { certFile: e.STRONGROOM_TLS_CERT_FILE, keyFile: e.STRONGROOM_TLS_KEY_FILE },
+    database: { url: e.DATABASE_URL },
+    redis: { url: e.REDIS_URL },
+    mail: { smtpUrl: e.STRONGROOM_SMTP_URL, from: e.STRONGROOM_MAIL_FROM },
+    audit: { checkpointSeconds: e.STRONGROOM_AUDIT_CHECKPOINT_SECONDS },
+    keys: { rootKeyBase64: e.STRONGROOM_ROOT_KEY },
+    log: { level: e.STRONGROOM_LOG_LEVEL },
+    session: {
+      idleTimeoutSeconds: e.STRONGROOM_SESSION_IDLE_TIMEOUT_SECONDS,
+      absoluteTimeoutSeconds: e.STRONGROOM_SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+    },
+  });
+}
+
+/** Names and meanings of every variable, for `strongroom help` and the README. */
+export const configVariables = Object.keys(envSchema.shape);
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

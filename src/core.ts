@@ -1,0 +1,94 @@
+/**
+ * The core services of one Strongroom node, shared by the HTTP server, the CLI and tests: data directory,
+ * keys, database (migrated), clock, audit log and identity. No HTTP here.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from './config.ts';
+import { type AuditLog, createAuditLog, type PublishedAuditEntry } from './modules/audit/index.ts';
+import { createIdentityService, type IdentityService } from './modules/identity/index.ts';
+import { modules } from './modules/registry.ts';
+import { type Clock, systemClock } from './platform/clock.ts';
+import {
+  createKeyring,
+  ensureRootKeyFile,
+  envRootKeyProvider,
+  fileRootKeyProvider,
+  type Keyring,
+} from './platform/crypto/keyring.ts';
+import { type DataDirLayout, ensureDataDir, tightenPermissions } from './platform/data-dir.ts';
+import { type Db, openDatabase } from './platform/db/db.ts';
+import { migrate } from './platform/db/migrate.ts';
+import { createEventBus, type EventBus } from './platform/events.ts';
+import { createLogger, type Logger } from './platform/logger.ts';
+
+export interface Core {
+  config: Config;
+  layout: DataDirLayout;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  keyring: Keyring;
+  bus: EventBus<PublishedAuditEntry>;
+  audit: AuditLog;
+  identity: IdentityService;
+  version: string;
+  close(): Promise<void>;
+}
+
+export interface CoreOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** An already opened database (tests); otherwise opened from the config. */
+  db?: Db;
+}
+
+export async function readVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(path.resolve(import.meta.dirname, '../package.json'), 'utf8'));
+  return String(pkg.version);
+}
+
+export async function createCore(config: Config, opts: CoreOptions = {}): Promise<Core> {
+  const logger = opts.logger ?? createLogger(config.log.level);
+  const clock = opts.clock ?? systemClock;
+  const layout = await ensureDataDir(config.dataDir);
+  let provider: Awaited<ReturnType<typeof fileRootKeyProvider>>;
+  if (config.keys.rootKeyBase64) {
+    provider = envRootKeyProvider(config.keys.rootKeyBase64);
+  } else {
+    if (await ensureRootKeyFile(layout.keys)) logger.info('created a new root key in the data directory');
+    provider = await fileRootKeyProvider(layout.keys);
+  }
+  const keyring = createKeyring(provider);
+  const db = opts.db ?? (await openDatabase({ url: config.database.url, pgliteDir: layout.pgdata }));
+  try {
+    await migrate(db, modules);
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+  if (db.kind === 'pglite' && !opts.db) await tightenPermissions(layout.pgdata);
+  const bus = createEventBus<PublishedAuditEntry>((err) => logger.error({ err }, 'audit event listener failed'));
+  const audit = createAuditLog({ clock, pseudonymKey: keyring.derive('audit.pseudonym.v1'), bus });
+  const identity = createIdentityService({
+    db,
+    clock,
+    audit,
+    sealKey: keyring.derive('identity.secret-seal.v1'),
+    sessionMacKey: keyring.derive('identity.session-mac.v1'),
+    session: config.session,
+  });
+  return {
+    config,
+    layout,
+    db,
+    clock,
+    logger,
+    keyring,
+    bus,
+    audit,
+    identity,
+    version: await readVersion(),
+    close: () => db.close(),
+  };
+}

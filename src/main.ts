@@ -1,0 +1,108 @@
+/**
+ * The `strongroom` CLI: serve | init | audit verify. Exit codes: 0 success, 1 a check failed (e.g. the audit
+ * log is not intact), 2 bad usage, bad configuration or a refused state change (every problem listed).
+ */
+import { parseArgs } from 'node:util';
+import { auditVerify } from './cli/audit.ts';
+import { init } from './cli/init.ts';
+import { serve } from './cli/serve.ts';
+import { configVariables, loadConfig } from './config.ts';
+import { ConfigError, UsageError } from './platform/errors.ts';
+
+const HELP = `Usage: strongroom <command> [options]
+
+Commands:
+  serve [--data-dir D]                      Serve HTTPS (what npm start runs)
+  init --admin-email E --admin-password-file F --totp-secret-file T [--admin-name N] [--data-dir D]
+                                            Create the data directory and the first owner (scripted first start)
+  audit verify [--data-dir D]               Check the audit log's hash chain; exit 1 and name the first bad entry
+  help                                      This text
+
+Environment: ${configVariables.join(', ')}`;
+
+const options = {
+  'data-dir': { type: 'string' },
+  'admin-email': { type: 'string' },
+  'admin-name': { type: 'string' },
+  'admin-password-file': { type: 'string' },
+  'totp-secret-file': { type: 'string' },
+  bundle: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function required<T>(v: T | undefined, flag: string): T {
+  if (v === undefined || v === '') throw new UsageError(`Missing ${flag}.`);
+  return v;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  const [command, sub] = positionals;
+  if (values.help || !command || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadConfig(process.env, { dataDir: values['data-dir'] });
+
+  switch (`${command}${sub ? ` ${sub}` : ''}`) {
+    case 'serve': {
+      const server = await serve(config);
+      const shutdown = (signal: string) => {
+        process.stdout.write(`Received ${signal}; finishing requests in flight and stopping.\n`);
+        server.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      return -1; // keep running
+    }
+    case 'init': {
+      const { userId } = await init(config, {
+        adminEmail: required(values['admin-email'], '--admin-email'),
+        adminName: values['admin-name'],
+        adminPasswordFile: required(values['admin-password-file'], '--admin-password-file'),
+        totpSecretFile: required(values['totp-secret-file'], '--totp-secret-file'),
+      });
+      process.stdout.write(
+        `Initialised ${config.dataDir}: owner ${userId} created; TOTP secret written to ${values['totp-secret-file']}.\n`,
+      );
+      return 0;
+    }
+    case 'audit verify': {
+      if (values.bundle) throw new UsageError('--bundle verification arrives with audit export (not yet available).');
+      const r = await auditVerify(config);
+      if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+      else if (r.valid) {
+        process.stdout.write(`Audit log intact: ${r.entries} entries; head seq ${r.head.seq}, hash ${r.head.hash}\n`);
+      } else {
+        process.stdout.write(
+          `Audit log NOT intact: first bad entry seq ${r.firstBadSeq} (${r.reason}); ${r.entries} entries verified before it\n`,
+        );
+      }
+      return r.valid ? 0 : 1;
+    }
+    default:
+      throw new UsageError(`Unknown command "${positionals.join(' ')}". Run "strongroom help".`);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 2;
+    } else if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`strongroom: ${(err as Error).message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`strongroom: ${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

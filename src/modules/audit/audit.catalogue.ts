@@ -1,0 +1,48 @@
+/**
+ * The closed catalogue of audit event types (LOG-01, DAT-05). Every action has a schema for its details
+ * with no free-text field: only enums, ids, counts and booleans, so no personal data can reach the log.
+ * Names are a public contract (SIEM rules depend on them): add actions, never rename one.
+ */
+import { z } from 'zod';
+
+const none = z.strictObject({});
+const roleList = z.array(z.string().regex(/^[a-z_]{2,40}$/)).max(20);
+
+export const auditCatalogue = {
+  'system.started': z.strictObject({ version: z.string().max(40), database: z.enum(['pglite', 'postgres']) }),
+  'setup.token.issued': none,
+  'setup.token.rejected': z.strictObject({ reason: z.enum(['invalid', 'expired', 'used', 'not_needed']) }),
+  'setup.completed': none,
+  'identity.user.created': z.strictObject({ roles: roleList, via: z.enum(['setup', 'init', 'admin']) }),
+  'identity.user.approved': z.strictObject({ via: z.enum(['admin', 'host_operator']) }),
+  'identity.account.locked': z.strictObject({
+    reason: z.enum(['failed_logins', 'inactivity', 'admin', 'detection', 'offboarding']),
+  }),
+  'identity.mfa.enrolled': z.strictObject({ method: z.enum(['totp', 'webauthn', 'sms', 'recovery_codes']) }),
+  'identity.password.set': z.strictObject({ via: z.enum(['setup', 'init', 'enrolment', 'change', 'reset']) }),
+  'auth.login.password_verified': z.strictObject({ challengeMethods: z.array(z.enum(['totp'])).max(4) }),
+  'auth.login.failed': z.strictObject({
+    reason: z.enum(['unknown_account', 'bad_password', 'account_not_active', 'account_locked', 'throttled']),
+  }),
+  'auth.mfa.failed': z.strictObject({
+    reason: z.enum(['bad_code', 'code_reused', 'challenge_expired', 'too_many_attempts', 'method_unavailable']),
+  }),
+  'auth.login.succeeded': z.strictObject({ method: z.enum(['totp']) }),
+  'auth.session.replaced': z.strictObject({ endedSessions: z.number().int().min(1) }),
+  'auth.session.expired': z.strictObject({ reason: z.enum(['idle', 'absolute']) }),
+  'auth.logout': none,
+  'auth.csrf.rejected': z.strictObject({ route: z.string().max(200) }),
+  'access.denied': z.strictObject({ permission: z.string().max(80), route: z.string().max(200) }),
+  'audit.log.read': z.strictObject({
+    actionFilter: z.string().max(80).nullable(),
+    returned: z.number().int().min(0),
+  }),
+  'audit.log.verified': z.strictObject({ valid: z.boolean(), entries: z.number().int().min(0) }),
+} as const;
+
+export type AuditAction = keyof typeof auditCatalogue;
+export type AuditDetails<A extends AuditAction> = z.infer<(typeof auditCatalogue)[A]>;
+
+export const auditActions = Object.keys(auditCatalogue) as AuditAction[];
+
+export const isAuditAction = (a: string): a is AuditAction => Object.hasOwn(auditCatalogue, a);

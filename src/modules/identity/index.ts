@@ -1,0 +1,6 @@
+/** The identity module: the only file other modules import. */
+export { identityRoutes } from './identity.routes.ts';
+export type { IdentityService } from './identity.service.ts';
+export { createIdentityService } from './identity.service.ts';
+export { defaultPasswordPolicy, passwordProblems } from './passwords.ts';
+export { totpCode } from './totp.ts';
