@@ -1,0 +1,257 @@
+/**
+ * The CLI and the HTTPS server as an operator runs them: real processes, a real data directory, real TLS.
+ * NET-01 (HTTPS only, TLS 1.2+), IAM-01 (init creates the one owner; a second init changes nothing),
+ * LOG-02 (audit verify names a tampered row), and data-directory permissions.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode } from '../src/modules/identity/index.ts';
+import { findLoosePermissions } from '../src/platform/data-dir.ts';
+
+const main = path.resolve(import.meta.dirname, '../src/main.ts');
+const PASSWORD = 'Vault-Keeper-Phrase-42';
+let dir: string;
+let dataDir: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [main, ...args],
+      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+function startServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, [main, 'serve', '--data-dir', dataDir], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+  });
+  let out = '';
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server not ready: ${out}`)), 30_000);
+    child.stdout.on('data', (d) => {
+      out += String(d);
+      if (out.includes('is serving')) {
+        clearTimeout(timer);
+        // give the line with the setup link (if any) a moment to arrive
+        setTimeout(() => resolve(out), 200);
+      }
+    });
+    child.stderr.on('data', (d) => {
+      out += String(d);
+    });
+    child.on('exit', () => reject(new Error(`server exited: ${out}`)));
+  });
+  const stopped = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, ready, stopped, output: () => out };
+}
+
+function request(
+  port: number,
+  opts: { method?: string; path: string; body?: unknown; headers?: Record<string, string>; ca: string },
+) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: opts.method ?? 'GET',
+        path: opts.path,
+        ca: opts.ca,
+        headers: { ...(opts.body ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => {
+          body += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body ? JSON.stringify(opts.body) : undefined);
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'strongroom-cli-'));
+  dataDir = path.join(dir, 'data');
+  await writeFile(path.join(dir, 'password'), `${PASSWORD}\n`, { mode: 0o600 });
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('strongroom CLI and HTTPS server', () => {
+  it('refuses invalid configuration with exit 2, listing every problem', async () => {
+    const r = await cli(['audit', 'verify', '--data-dir', dataDir], {
+      STRONGROOM_PORT: 'x',
+      DATABASE_URL: 'mysql://nope',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('STRONGROOM_PORT');
+    expect(r.stderr).toContain('DATABASE_URL');
+  });
+
+  it('init creates the data directory and the first owner; the TOTP secret file is 0600', async () => {
+    const r = await cli([
+      'init',
+      '--admin-email',
+      'operator@example.test',
+      '--admin-password-file',
+      path.join(dir, 'password'),
+      '--totp-secret-file',
+      path.join(dir, 'totp'),
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect((await readFile(path.join(dir, 'totp'), 'utf8')).trim()).toMatch(/^[A-Z2-7]{32}$/);
+    expect((await stat(path.join(dir, 'totp'))).mode & 0o777).toBe(0o600);
+    expect(r.stdout).not.toContain(PASSWORD);
+  });
+
+  it('keeps everything in the data directory private: directories 0700, files 0600', async () => {
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    expect(await findLoosePermissions(dataDir)).toEqual([]);
+  });
+
+  it('a second init changes nothing and exits 2 with a clear message', async () => {
+    const r = await cli([
+      'init',
+      '--admin-email',
+      'other@example.test',
+      '--admin-password-file',
+      path.join(dir, 'password'),
+      '--totp-secret-file',
+      path.join(dir, 'totp2'),
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/already initialised/);
+    await expect(stat(path.join(dir, 'totp2'))).rejects.toThrow();
+  });
+
+  it('audit verify passes on an intact log', async () => {
+    const r = await cli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Audit log intact: \d+ entries/);
+  });
+
+  it('serves HTTPS only (TLS 1.2+), signs in with password + TOTP, and answers the CLI through its socket', async () => {
+    const port = await freePort();
+    const started = performance.now();
+    const server = startServer({ STRONGROOM_PORT: String(port) });
+    const out = await server.ready;
+    const coldStartMs = performance.now() - started;
+    try {
+      expect(out).not.toContain('/setup#token='); // an owner exists: no setup link
+      expect(coldStartMs).toBeGreaterThan(0);
+      const ca = await readFile(path.join(dataDir, 'tls', 'cert.pem'), 'utf8');
+
+      const health = await request(port, { path: '/healthz', ca });
+      expect(health.status).toBe(200);
+      expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
+      expect(health.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(health.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(health.headers['x-content-type-options']).toBe('nosniff');
+
+      // plain HTTP on the same port gets no HTTP answer
+      const plain = await new Promise<string>((resolve) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/healthz' }, (res) =>
+          resolve(`status ${res.statusCode}`),
+        );
+        req.on('error', (e) => resolve(`error ${(e as NodeJS.ErrnoException).code}`));
+        req.setTimeout(3000, () => req.destroy());
+      });
+      expect(plain).toMatch(/^error/);
+
+      // TLS 1.1 is refused
+      const tls11 = await new Promise<string>((resolve) => {
+        const s = tls.connect({ host: '127.0.0.1', port, ca, maxVersion: 'TLSv1.1', minVersion: 'TLSv1' }, () =>
+          resolve('connected'),
+        );
+        s.on('error', () => resolve('refused'));
+      });
+      expect(tls11).toBe('refused');
+
+      const totpSecret = (await readFile(path.join(dir, 'totp'), 'utf8')).trim();
+      const login = await request(port, {
+        method: 'POST',
+        path: '/api/v1/auth/login',
+        ca,
+        body: { email: 'operator@example.test', password: PASSWORD },
+      });
+      expect(login.status).toBe(200);
+      const mfa = await request(port, {
+        method: 'POST',
+        path: '/api/v1/auth/mfa',
+        ca,
+        body: { challengeId: JSON.parse(login.body).challengeId, method: 'totp', code: totpCode(totpSecret) },
+      });
+      expect(mfa.status).toBe(200);
+      const cookie = String(mfa.headers['set-cookie']?.[0]).split(';')[0] as string;
+      const me = await request(port, { path: '/api/v1/me', ca, headers: { cookie } });
+      expect(JSON.parse(me.body).user.email).toBe('operator@example.test');
+
+      const viaSocket = await cli(['audit', 'verify', '--data-dir', dataDir]);
+      expect(viaSocket.code).toBe(0);
+      expect(viaSocket.stdout).toMatch(/Audit log intact/);
+
+      const second = await cli(['serve', '--data-dir', dataDir], { STRONGROOM_PORT: String(await freePort()) });
+      expect(second.code).toBe(2);
+      expect(second.stderr).toMatch(/already running/);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect(await server.stopped).toBe(0);
+  });
+
+  it('audit verify exits 1 and names the row a superuser edited after dropping the trigger', async () => {
+    const db = await PGlite.create(path.join(dataDir, 'pgdata'));
+    await db.exec('ALTER TABLE audit.entries DISABLE TRIGGER entries_refuse_update_delete');
+    await db.exec(`UPDATE audit.entries SET outcome = 'failure' WHERE seq = 2`);
+    await db.close();
+    const r = await cli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/first bad entry seq 2 \(hash_mismatch\)/);
+  });
+
+  it('prints a one-time setup link on first start of an empty data directory', async () => {
+    const fresh = path.join(dir, 'fresh');
+    const port = await freePort();
+    dataDir = fresh;
+    const server = startServer({ STRONGROOM_PORT: String(port) });
+    try {
+      const out = await server.ready;
+      expect(out).toMatch(new RegExp(`https://localhost:${port}/setup#token=[A-Za-z0-9_-]{43}`));
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.stopped;
+    }
+  });
+});
