@@ -3,7 +3,7 @@ import { canonicalJson, createChainVerifier, entryHash, GENESIS_HASH, type Store
 
 function chain(n: number): StoredEntry[] {
   const out: StoredEntry[] = [];
-  let prev = GENESIS_HASH;
+  let prev: Buffer = GENESIS_HASH;
   for (let i = 1; i <= n; i++) {
     const base = {
       seq: String(i),
