@@ -3,6 +3,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { createCore } from '../core.ts';
+import { defaultPasswordPolicy, passwordProblems } from '../modules/identity/index.ts';
 import { ControlUnavailable, callControl } from '../platform/control-socket.ts';
 import { isAppError, UsageError } from '../platform/errors.ts';
 import { loadTls } from '../platform/http/tls.ts';
@@ -23,6 +24,9 @@ export async function init(config: Config, args: InitArgs): Promise<{ userId: st
     })
   ).replace(/\r?\n$/, '');
   const input = { email: args.adminEmail.trim(), name: args.adminName ?? 'Owner', password };
+  // Check the password before anything is created, so a refused init leaves no data directory behind.
+  const problems = passwordProblems(password, defaultPasswordPolicy, input.email);
+  if (problems.length) throw new UsageError(`The password ${problems.join('; ')}.`);
   let created: { userId: string; totpSecret: string };
   try {
     created = (await callControl(`${config.dataDir}/strongroom.sock`, 'init.createOwner', input)) as typeof created;
