@@ -13,8 +13,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Core } from './core.ts';
+import { accessRoutes } from './modules/access/index.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import { identityRoutes } from './modules/identity/index.ts';
+import { userRoutes } from './modules/identity/users.routes.ts';
 import { createGuard } from './platform/http/auth.ts';
 import { registerErrorHandler, sendError } from './platform/http/error-handler.ts';
 import { registerSecurityHeaders } from './platform/http/security-headers.ts';
@@ -110,6 +112,17 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
       guard,
       sessionMaxAgeSeconds: config.session.absoluteTimeoutSeconds,
       authRateLimit: { max: opts.authRateLimitPerMinute ?? 300, timeWindow: '1 minute' },
+      passwordPolicy: core.identity.passwordPolicy,
+    }),
+  );
+  const authRateLimit = { max: opts.authRateLimitPerMinute ?? 300, timeWindow: '1 minute' };
+  await app.register(userRoutes({ identity: core.identity, guard, authRateLimit }));
+  await app.register(
+    accessRoutes({
+      db: core.db,
+      access: core.access,
+      guard,
+      pendingUsers: () => core.identity.listUsers({ status: 'pending_approval', limit: 200, offset: 0 }),
     }),
   );
   await app.register(auditRoutes({ db: core.db, audit: core.audit, guard }));

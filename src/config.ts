@@ -59,6 +59,16 @@ const envSchema = z.object({
   STRONGROOM_SESSION_IDLE_TIMEOUT_SECONDS: intFrom(60, 86_400).default(1800),
   STRONGROOM_SESSION_ABSOLUTE_TIMEOUT_SECONDS: intFrom(300, 7 * 86_400).default(12 * 3600),
   STRONGROOM_BODY_LIMIT_BYTES: intFrom(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  STRONGROOM_PRIVILEGED_SESSION_IDLE_TIMEOUT_SECONDS: intFrom(60, 86_400).default(900),
+  STRONGROOM_PRIVILEGED_SESSION_ABSOLUTE_TIMEOUT_SECONDS: intFrom(300, 86_400).default(8 * 3600),
+  STRONGROOM_LOCKOUT_THRESHOLD: intFrom(1, 100).default(5),
+  STRONGROOM_LOCKOUT_MINUTES: intFrom(1, 24 * 60).default(15),
+  STRONGROOM_LOGIN_IP_MAX_FAILURES: intFrom(1, 100_000).default(100),
+  STRONGROOM_LOGIN_IP_WINDOW_SECONDS: intFrom(10, 86_400).default(600),
+  STRONGROOM_SIGNIN_ELEVATION_SECONDS: intFrom(0, 3600).default(900),
+  STRONGROOM_STEP_UP_MAX_AGE_SECONDS: intFrom(30, 86_400).default(600),
+  STRONGROOM_INACTIVITY_LOCK_DAYS: intFrom(1, 3650).default(30),
+  STRONGROOM_PASSWORD_MIN_CHARACTER_CLASSES: intFrom(1, 4).default(3),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -79,7 +89,22 @@ export interface Config {
   readonly audit: { readonly checkpointSeconds: number };
   readonly keys: { readonly rootKeyBase64: string | undefined };
   readonly log: { readonly level: string };
-  readonly session: { readonly idleTimeoutSeconds: number; readonly absoluteTimeoutSeconds: number };
+  readonly session: {
+    readonly idleTimeoutSeconds: number;
+    readonly absoluteTimeoutSeconds: number;
+    readonly privilegedIdleTimeoutSeconds: number;
+    readonly privilegedAbsoluteTimeoutSeconds: number;
+    readonly signInElevationSeconds: number;
+    readonly stepUpMaxAgeSeconds: number;
+  };
+  readonly identity: {
+    readonly lockoutThreshold: number;
+    readonly lockoutMinutes: number;
+    readonly ipMaxFailures: number;
+    readonly ipWindowSeconds: number;
+    readonly inactivityLockDays: number;
+    readonly passwordMinCharacterClasses: number;
+  };
 }
 
 export interface ConfigOverrides {
@@ -131,6 +156,18 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     session: {
       idleTimeoutSeconds: e.STRONGROOM_SESSION_IDLE_TIMEOUT_SECONDS,
       absoluteTimeoutSeconds: e.STRONGROOM_SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+      privilegedIdleTimeoutSeconds: e.STRONGROOM_PRIVILEGED_SESSION_IDLE_TIMEOUT_SECONDS,
+      privilegedAbsoluteTimeoutSeconds: e.STRONGROOM_PRIVILEGED_SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+      signInElevationSeconds: e.STRONGROOM_SIGNIN_ELEVATION_SECONDS,
+      stepUpMaxAgeSeconds: e.STRONGROOM_STEP_UP_MAX_AGE_SECONDS,
+    },
+    identity: {
+      lockoutThreshold: e.STRONGROOM_LOCKOUT_THRESHOLD,
+      lockoutMinutes: e.STRONGROOM_LOCKOUT_MINUTES,
+      ipMaxFailures: e.STRONGROOM_LOGIN_IP_MAX_FAILURES,
+      ipWindowSeconds: e.STRONGROOM_LOGIN_IP_WINDOW_SECONDS,
+      inactivityLockDays: e.STRONGROOM_INACTIVITY_LOCK_DAYS,
+      passwordMinCharacterClasses: e.STRONGROOM_PASSWORD_MIN_CHARACTER_CLASSES,
     },
   });
 }

@@ -5,8 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config.ts';
+import { type AccessService, createAccessService } from './modules/access/index.ts';
 import { type AuditLog, createAuditLog, type PublishedAuditEntry } from './modules/audit/index.ts';
 import { createIdentityService, type IdentityService } from './modules/identity/index.ts';
+import { defaultPasswordPolicy } from './modules/identity/passwords.ts';
 import { modules } from './modules/registry.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import {
@@ -31,6 +33,7 @@ export interface Core {
   keyring: Keyring;
   bus: EventBus<PublishedAuditEntry>;
   audit: AuditLog;
+  access: AccessService;
   identity: IdentityService;
   version: string;
   close(): Promise<void>;
@@ -70,13 +73,18 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
   if (db.kind === 'pglite' && !opts.db) await tightenPermissions(layout.pgdata);
   const bus = createEventBus<PublishedAuditEntry>((err) => logger.error({ err }, 'audit event listener failed'));
   const audit = createAuditLog({ clock, pseudonymKey: keyring.derive('audit.pseudonym.v1'), bus });
+  const access = createAccessService({ clock, audit });
   const identity = createIdentityService({
     db,
     clock,
     audit,
+    access,
     sealKey: keyring.derive('identity.secret-seal.v1'),
     sessionMacKey: keyring.derive('identity.session-mac.v1'),
     session: config.session,
+    identity: config.identity,
+    publicUrl: config.http.publicUrl,
+    passwordPolicy: { ...defaultPasswordPolicy, minCharacterClasses: config.identity.passwordMinCharacterClasses },
   });
   return {
     config,
@@ -87,6 +95,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     keyring,
     bus,
     audit,
+    access,
     identity,
     version: await readVersion(),
     close: () => db.close(),

@@ -4,8 +4,14 @@ export interface Principal {
   userId: string;
   sessionId: string;
   roles: readonly string[];
+  /** Usable now. */
   permissions: readonly string[];
+  /** Held but dormant until the session elevates (IAM-09). */
+  dormantPermissions: readonly string[];
+  /** Active two-person grants (IAM-08), e.g. records.reveal scoped to data owners. */
+  grants: readonly { id: string; permission: string; ownerIds: string[] | null; expiresAt: string | null }[];
   mfaAt: Date;
+  elevatedUntil: Date | null;
   csrfToken: string;
   sessionExpiresAt: Date;
   sessionIdleExpiresAt: Date;

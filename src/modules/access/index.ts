@@ -1,3 +1,7 @@
-/** The access module: roles and permissions (grants, allow-lists, elevation and risk come with the identity issue). */
+/** The access module: roles and permissions, grants, allow-lists. The only file other modules import. */
+export { accessRoutes } from './access.routes.ts';
+export type { AccessService, EffectiveAccess } from './access.service.ts';
+export { createAccessService } from './access.service.ts';
+export { defaultAllowedCidrs, ipInCidrs } from './ip.ts';
 export type { BuiltInRole, Permission } from './roles.ts';
-export { builtInRoles, permissions, permissionsOf, rolePermissions } from './roles.ts';
+export { builtInRoles, permissions, permissionsOf, privilegedPermissions, rolePermissions } from './roles.ts';

@@ -1,6 +1,8 @@
 /**
  * Roles → permissions, in one declarative table (IAM-02). Least privilege: each built-in role gets only what
- * its job needs. `records.reveal` is deliberately in no role: it exists only as a two-person grant (IAM-08).
+ * its job needs. `records.reveal` belongs to the top-level admin (`owner`) alone; everyone else gets it only
+ * through a two-person grant asked and approved by two owners (IAM-08). Privileged permissions are dormant
+ * until the holder elevates for a window (IAM-09).
  */
 export const permissions = [
   'audit.read',
@@ -48,10 +50,24 @@ export const builtInRoles = [
 
 export type BuiltInRole = (typeof builtInRoles)[number];
 
-const all = permissions.filter((p) => p !== 'records.reveal');
+/** Dormant until the session is elevated (JIT, IAM-09): user admin, grants, settings, keys, tokens, roles. */
+export const privilegedPermissions: ReadonlySet<Permission> = new Set<Permission>([
+  'users.create',
+  'users.approve',
+  'users.manage',
+  'roles.manage',
+  'grants.request',
+  'grants.approve',
+  'service_tokens.manage',
+  'settings.manage',
+  'keys.manage',
+]);
+
+/** Permissions that can be given to a person by a two-person grant (IAM-08). */
+export const grantablePermissions: ReadonlySet<Permission> = new Set<Permission>(['records.reveal']);
 
 export const rolePermissions: Record<BuiltInRole, readonly Permission[]> = {
-  owner: all,
+  owner: permissions,
   admin: [
     'users.read',
     'users.create',
@@ -93,8 +109,14 @@ export const rolePermissions: Record<BuiltInRole, readonly Permission[]> = {
 
 export const isBuiltInRole = (r: string): r is BuiltInRole => (builtInRoles as readonly string[]).includes(r);
 
-export function permissionsOf(roles: readonly string[]): Permission[] {
-  const out = new Set<Permission>();
-  for (const r of roles) if (isBuiltInRole(r)) for (const p of rolePermissions[r]) out.add(p);
+export const isPermission = (p: string): p is Permission => (permissions as readonly string[]).includes(p);
+
+/** Permissions of built-in roles plus custom roles (name → permissions), in catalogue order. */
+export function permissionsOf(roles: readonly string[], custom: ReadonlyMap<string, readonly string[]> = new Map()) {
+  const out = new Set<string>();
+  for (const r of roles) {
+    if (isBuiltInRole(r)) for (const p of rolePermissions[r]) out.add(p);
+    else for (const p of custom.get(r) ?? []) out.add(p);
+  }
   return permissions.filter((p) => out.has(p));
 }

@@ -6,6 +6,11 @@
 import { z } from 'zod';
 
 const none = z.strictObject({});
+const id = z.uuid();
+const permission = z
+  .string()
+  .regex(/^[a-z_]+\.[a-z_.]+$/)
+  .max(80);
 const roleList = z.array(z.string().regex(/^[a-z_]{2,40}$/)).max(20);
 
 export const auditCatalogue = {
@@ -15,14 +20,38 @@ export const auditCatalogue = {
   'setup.completed': none,
   'identity.user.created': z.strictObject({ roles: roleList, via: z.enum(['setup', 'init', 'admin']) }),
   'identity.user.approved': z.strictObject({ via: z.enum(['admin', 'host_operator']) }),
+  'identity.user.rejected': none,
+  'identity.user.offboarded': z.strictObject({
+    scheduled: z.boolean(),
+    endedSessions: z.number().int().min(0),
+    revokedGrants: z.number().int().min(0),
+    revokedTokens: z.number().int().min(0),
+    secondsAfterDeparture: z.number().int().nullable(),
+  }),
+  'identity.offboarding.scheduled': none,
+  'identity.offboarding.overdue': z.strictObject({ secondsOverdue: z.number().int().min(0) }),
+  'identity.account.unlocked': z.strictObject({ via: z.enum(['admin', 'expiry']) }),
+  'identity.enrollment.link_created': none,
+  'identity.enrollment.completed': z.strictObject({ method: z.enum(['totp']) }),
+  'identity.roles.changed': z.strictObject({ added: roleList, removed: roleList }),
+  'identity.service_token.created': z.strictObject({ scopes: z.array(permission).max(20), expires: z.boolean() }),
+  'identity.service_token.revoked': none,
   'identity.account.locked': z.strictObject({
     reason: z.enum(['failed_logins', 'inactivity', 'admin', 'detection', 'offboarding']),
+    minutes: z.number().int().min(1).nullable().optional(),
   }),
   'identity.mfa.enrolled': z.strictObject({ method: z.enum(['totp', 'webauthn', 'sms', 'recovery_codes']) }),
   'identity.password.set': z.strictObject({ via: z.enum(['setup', 'init', 'enrolment', 'change', 'reset']) }),
   'auth.login.password_verified': z.strictObject({ challengeMethods: z.array(z.enum(['totp'])).max(4) }),
   'auth.login.failed': z.strictObject({
-    reason: z.enum(['unknown_account', 'bad_password', 'account_not_active', 'account_locked', 'throttled']),
+    reason: z.enum([
+      'unknown_account',
+      'bad_password',
+      'account_not_active',
+      'account_locked',
+      'not_enrolled',
+      'throttled',
+    ]),
   }),
   'auth.mfa.failed': z.strictObject({
     reason: z.enum(['bad_code', 'code_reused', 'challenge_expired', 'too_many_attempts', 'method_unavailable']),
@@ -31,6 +60,25 @@ export const auditCatalogue = {
   'auth.session.replaced': z.strictObject({ endedSessions: z.number().int().min(1) }),
   'auth.session.expired': z.strictObject({ reason: z.enum(['idle', 'absolute']) }),
   'auth.logout': none,
+  'auth.session.revoked': z.strictObject({ by: z.enum(['self', 'admin', 'system']) }),
+  'auth.step_up.succeeded': z.strictObject({ method: z.enum(['totp']) }),
+  'auth.step_up.failed': z.strictObject({ reason: z.enum(['bad_code', 'code_reused']) }),
+  'auth.service_token.rejected': z.strictObject({ reason: z.enum(['unknown', 'expired', 'revoked', 'cidr', 'scope']) }),
+  'access.elevation.started': z.strictObject({
+    minutes: z.number().int().min(1).max(60),
+    via: z.enum(['sign_in', 'explicit']),
+  }),
+  'access.elevation.ended': z.strictObject({ via: z.enum(['user', 'expiry']) }),
+  'access.grant.requested': z.strictObject({ permission, scoped: z.boolean(), expires: z.boolean(), grantee: id }),
+  'access.grant.approved': z.strictObject({ permission, grantee: id }),
+  'access.grant.rejected': z.strictObject({ permission, grantee: id }),
+  'access.grant.revoked': z.strictObject({ permission, grantee: id }),
+  'access.allowlist.changed': z.strictObject({
+    change: z.enum(['added', 'removed']),
+    scope: z.enum(['global', 'user']),
+  }),
+  'access.ip.refused': z.strictObject({ permission, route: z.string().max(200) }),
+  'access.role.created': z.strictObject({ permissions: z.array(permission).max(60) }),
   'auth.csrf.rejected': z.strictObject({ route: z.string().max(200) }),
   'access.denied': z.strictObject({ permission: z.string().max(80), route: z.string().max(200) }),
   'audit.log.read': z.strictObject({

@@ -57,7 +57,10 @@ describe('sign-in (IAM-03)', () => {
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ user: { id: owner.userId, roles: ['owner'] }, csrfToken: mfa.json().csrfToken });
     expect(me.json().user.permissions).toContain('audit.read');
-    expect(me.json().user.permissions).not.toContain('records.reveal');
+    // owners hold confidential-data access by role (IAM-08) and start elevated for the sign-in window (IAM-09)
+    expect(me.json().user.permissions).toContain('records.reveal');
+    expect(me.json().user.permissions).toContain('users.create');
+    expect(me.json().session.elevatedUntil).not.toBeNull();
     expect(me.headers['cache-control']).toBe('no-store');
   });
 

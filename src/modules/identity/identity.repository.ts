@@ -7,14 +7,30 @@ export interface UserRow {
   name: string;
   status: string;
   created_at: Date;
+  created_by: string | null;
+  approved_by: string | null;
+  approved_at: Date | null;
+  enrolled_at: Date | null;
   last_login_at: Date | null;
+  last_activity_at: Date | null;
   failed_login_count: number;
+  lockout_level: number;
   locked_until: Date | null;
+  lock_reason: string | null;
+  departure_at: Date | null;
+  offboarded_at: Date | null;
+  access_revoked_at: Date | null;
 }
+
+export const USER_COLUMNS = `id, email, name, status, created_at, created_by, approved_by, approved_at, enrolled_at,
+  last_login_at, last_activity_at, failed_login_count, lockout_level, locked_until, lock_reason, departure_at,
+  offboarded_at, access_revoked_at`;
 
 export interface SessionRow {
   id: string;
   user_id: string;
+  elevated_until: Date | null;
+  is_privileged: boolean;
   created_at: Date;
   last_seen_at: Date;
   idle_expires_at: Date;
@@ -27,20 +43,14 @@ export interface SessionRow {
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
 export async function findUserByEmail(q: Queryable, email: string): Promise<UserRow | undefined> {
-  const { rows } = await q.query<UserRow>(
-    `SELECT id, email, name, status, created_at, last_login_at, failed_login_count, locked_until
-       FROM identity.users WHERE email_normalized = $1`,
-    [normaliseEmail(email)],
-  );
+  const { rows } = await q.query<UserRow>(`SELECT ${USER_COLUMNS} FROM identity.users WHERE email_normalized = $1`, [
+    normaliseEmail(email),
+  ]);
   return rows[0];
 }
 
 export async function findUserById(q: Queryable, id: string): Promise<UserRow | undefined> {
-  const { rows } = await q.query<UserRow>(
-    `SELECT id, email, name, status, created_at, last_login_at, failed_login_count, locked_until
-       FROM identity.users WHERE id = $1`,
-    [id],
-  );
+  const { rows } = await q.query<UserRow>(`SELECT ${USER_COLUMNS} FROM identity.users WHERE id = $1`, [id]);
   return rows[0];
 }
 
@@ -64,8 +74,8 @@ export async function insertActiveUser(
 ): Promise<void> {
   await q.query(
     `INSERT INTO identity.users (id, email, email_normalized, name, status, created_at, created_by,
-                                 approved_at, activated_at, password_changed_at, mfa_changed_at)
-     VALUES ($1, $2, $3, $4, 'active', $5, $6, $5, $5, $5, $5)`,
+                                 approved_at, activated_at, enrolled_at, password_changed_at, mfa_changed_at)
+     VALUES ($1, $2, $3, $4, 'active', $5, $6, $5, $5, $5, $5, $5)`,
     [u.id, u.email.trim(), normaliseEmail(u.email), u.name, u.at, u.createdBy],
   );
 }
@@ -150,19 +160,30 @@ export async function endLiveSessions(q: Queryable, userId: string, reason: stri
 
 export async function insertSession(
   q: Queryable,
-  s: { id: string; tokenHash: Buffer; userId: string; at: Date; idleExpiresAt: Date; expiresAt: Date; ipHash: string },
+  s: {
+    id: string;
+    tokenHash: Buffer;
+    userId: string;
+    at: Date;
+    idleExpiresAt: Date;
+    expiresAt: Date;
+    ipHash: string;
+    isPrivileged: boolean;
+    elevatedUntil: Date | null;
+  },
 ) {
   await q.query(
     `INSERT INTO identity.sessions (id, token_hash, user_id, created_at, last_seen_at, idle_expires_at, expires_at,
-                                    mfa_at, ip_hash)
-     VALUES ($1, $2, $3, $4, $4, $5, $6, $4, $7)`,
-    [s.id, s.tokenHash, s.userId, s.at, s.idleExpiresAt, s.expiresAt, s.ipHash],
+                                    mfa_at, ip_hash, is_privileged, elevated_until)
+     VALUES ($1, $2, $3, $4, $4, $5, $6, $4, $7, $8, $9)`,
+    [s.id, s.tokenHash, s.userId, s.at, s.idleExpiresAt, s.expiresAt, s.ipHash, s.isPrivileged, s.elevatedUntil],
   );
 }
 
 export async function findSessionByTokenHash(q: Queryable, tokenHash: Buffer): Promise<SessionRow | undefined> {
   const { rows } = await q.query<SessionRow>(
-    `SELECT id, user_id, created_at, last_seen_at, idle_expires_at, expires_at, mfa_at, ended_at, end_reason
+    `SELECT id, user_id, created_at, last_seen_at, idle_expires_at, expires_at, mfa_at, ended_at, end_reason,
+            elevated_until, is_privileged
        FROM identity.sessions WHERE token_hash = $1`,
     [tokenHash],
   );
@@ -186,13 +207,126 @@ export async function endSession(q: Queryable, id: string, reason: string, at: D
 
 export async function markLogin(q: Queryable, userId: string, at: Date) {
   await q.query(
-    'UPDATE identity.users SET last_login_at = $2, last_activity_at = $2, failed_login_count = 0 WHERE id = $1',
+    `UPDATE identity.users SET last_login_at = $2, last_activity_at = $2, failed_login_count = 0, lockout_level = 0
+      WHERE id = $1`,
     [userId, at],
   );
 }
 
-export async function recordFailedLogin(q: Queryable, userId: string) {
-  await q.query('UPDATE identity.users SET failed_login_count = failed_login_count + 1 WHERE id = $1', [userId]);
+/** Counts a failure; at the threshold locks for base × 2^level minutes (progressive) and returns those minutes. */
+export async function recordFailedLogin(
+  q: Queryable,
+  userId: string,
+  at: Date,
+  policy: { threshold: number; baseMinutes: number },
+): Promise<number | undefined> {
+  const { rows } = await q.query<{ failed_login_count: number; lockout_level: number }>(
+    `UPDATE identity.users SET failed_login_count = failed_login_count + 1 WHERE id = $1
+      RETURNING failed_login_count, lockout_level`,
+    [userId],
+  );
+  const r = rows[0];
+  if (!r || r.failed_login_count < policy.threshold) return undefined;
+  const minutes = policy.baseMinutes * 2 ** Math.min(r.lockout_level, 10);
+  await q.query(
+    `UPDATE identity.users SET failed_login_count = 0, lockout_level = lockout_level + 1, locked_until = $2,
+            lock_reason = 'failed_logins' WHERE id = $1`,
+    [userId, new Date(at.getTime() + minutes * 60_000)],
+  );
+  return minutes;
+}
+
+/** Per-IP failure window; returns true when the IP is (now) throttled. */
+export async function recordIpFailure(
+  q: Queryable,
+  ipHash: string,
+  at: Date,
+  policy: { max: number; windowSeconds: number },
+): Promise<boolean> {
+  const windowStart = new Date(at.getTime() - policy.windowSeconds * 1000);
+  const { rows } = await q.query<{ failures: number }>(
+    `INSERT INTO identity.login_throttle AS t (ip_hash, failures, window_started_at) VALUES ($1, 1, $2)
+     ON CONFLICT (ip_hash) DO UPDATE SET
+       failures = CASE WHEN t.window_started_at < $3 THEN 1 ELSE t.failures + 1 END,
+       window_started_at = CASE WHEN t.window_started_at < $3 THEN $2 ELSE t.window_started_at END
+     RETURNING failures`,
+    [ipHash, at, windowStart],
+  );
+  if ((rows[0]?.failures ?? 0) < policy.max) return false;
+  await q.query('UPDATE identity.login_throttle SET blocked_until = $2 WHERE ip_hash = $1', [
+    ipHash,
+    new Date(at.getTime() + policy.windowSeconds * 1000),
+  ]);
+  return true;
+}
+
+export async function isIpThrottled(q: Queryable, ipHash: string, at: Date): Promise<boolean> {
+  const { rows } = await q.query<{ blocked_until: Date | null }>(
+    'SELECT blocked_until FROM identity.login_throttle WHERE ip_hash = $1',
+    [ipHash],
+  );
+  const until = rows[0]?.blocked_until;
+  return Boolean(until && until > at);
+}
+
+export async function recentPasswordHashes(q: Queryable, userId: string, limit: number): Promise<string[]> {
+  const { rows } = await q.query<{ hash: string }>(
+    'SELECT hash FROM identity.password_credentials WHERE user_id = $1 ORDER BY created_at DESC, is_current DESC LIMIT $2',
+    [userId, limit],
+  );
+  return rows.map((r) => r.hash);
+}
+
+export async function touchUserActivity(q: Queryable, userId: string, at: Date) {
+  await q.query('UPDATE identity.users SET last_activity_at = $2 WHERE id = $1', [userId, at]);
+}
+
+export async function setElevation(q: Queryable, sessionId: string, until: Date | null) {
+  await q.query('UPDATE identity.sessions SET elevated_until = $2 WHERE id = $1', [sessionId, until]);
+}
+
+export async function insertElevation(
+  q: Queryable,
+  e: {
+    id: string;
+    userId: string;
+    sessionId: string;
+    reason: string;
+    via: 'sign_in' | 'explicit';
+    at: Date;
+    endsAt: Date;
+  },
+) {
+  await q.query(
+    `INSERT INTO identity.elevations (id, user_id, session_id, reason, via, started_at, ends_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [e.id, e.userId, e.sessionId, e.reason, e.via, e.at, e.endsAt],
+  );
+}
+
+export async function endElevations(q: Queryable, sessionId: string, at: Date) {
+  await q.query('UPDATE identity.elevations SET ended_at = $2 WHERE session_id = $1 AND ended_at IS NULL', [
+    sessionId,
+    at,
+  ]);
+}
+
+export async function rotateSessionToken(q: Queryable, sessionId: string, tokenHash: Buffer) {
+  await q.query('UPDATE identity.sessions SET token_hash = $2 WHERE id = $1', [sessionId, tokenHash]);
+}
+
+export async function setSessionMfa(q: Queryable, sessionId: string, at: Date) {
+  await q.query('UPDATE identity.sessions SET mfa_at = $2 WHERE id = $1', [sessionId, at]);
+}
+
+export async function sessionsOf(q: Queryable, userId: string, limit: number) {
+  const { rows } = await q.query<SessionRow & { ip_hash: string | null; elevated_until: Date | null }>(
+    `SELECT id, user_id, created_at, last_seen_at, idle_expires_at, expires_at, mfa_at, ended_at, end_reason, ip_hash,
+            elevated_until
+       FROM identity.sessions WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2`,
+    [userId, limit],
+  );
+  return rows;
 }
 
 export async function rolesOf(q: Queryable, userId: string): Promise<string[]> {

@@ -39,9 +39,24 @@ export const meResponse = z.object({
     name: z.string(),
     roles: z.array(z.string()),
     permissions: z.array(z.string()),
+    dormantPermissions: z.array(z.string()),
+    grants: z.array(
+      z.object({
+        id: z.uuid(),
+        permission: z.string(),
+        ownerIds: z.array(z.string()).nullable(),
+        expiresAt: z.string().nullable(),
+      }),
+    ),
   }),
   csrfToken: z.string(),
-  session: z.object({ id: z.uuid(), expiresAt: z.string(), idleExpiresAt: z.string() }),
+  session: z.object({
+    id: z.uuid(),
+    expiresAt: z.string(),
+    idleExpiresAt: z.string(),
+    elevatedUntil: z.string().nullable(),
+    mfaAt: z.string(),
+  }),
 });
 export const passwordPolicyResponse = z.object({
   minLength: z.number(),
@@ -49,3 +64,57 @@ export const passwordPolicyResponse = z.object({
   minCharacterClasses: z.number(),
 });
 export const setupCompleteResponse = z.object({ user: userSummary });
+
+export const uuidParam = z.strictObject({ id: z.uuid() });
+export const stepUpBody = z.strictObject({ method: z.enum(['totp']), code: z.string().max(20) });
+export const elevateBody = z.strictObject({
+  reason: z.string().trim().min(10, 'must say why, in at least 10 characters').max(500),
+  minutes: z.number().int().min(1).max(60).default(30),
+});
+export const elevateResponse = z.object({ csrfToken: z.string(), elevatedUntil: z.string() });
+export const changePasswordBody = z.strictObject({
+  currentPassword: z.string().max(1024),
+  newPassword: z.string().min(1).max(1024),
+});
+export const sessionItem = z.object({
+  id: z.uuid(),
+  current: z.boolean(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  expiresAt: z.string(),
+  endedAt: z.string().nullable(),
+  endReason: z.string().nullable(),
+  elevatedUntil: z.string().nullable(),
+  ipHash: z.string().nullable(),
+});
+
+const roleName = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'must be a role name');
+export const createUserBody = z.strictObject({
+  email,
+  name: z.string().trim().min(1).max(200),
+  roles: z.array(roleName).min(1).max(10),
+});
+export const userStatusResponse = z.object({ id: z.uuid(), status: z.string() });
+export const listUsersQuery = z.strictObject({
+  status: z.enum(['pending_approval', 'active', 'locked', 'disabled', 'offboarded']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export const enrollmentLinkResponse = z.object({ token: z.string(), url: z.string(), expiresAt: z.string() });
+export const enrollmentStartBody = z.strictObject({ token });
+export const enrollmentCompleteBody = z.strictObject({
+  token,
+  password: z.string().min(1).max(1024),
+  totpCode: z.string().regex(/^\d{6}$/, 'must be 6 digits'),
+});
+export const offboardBody = z.strictObject({ at: z.iso.datetime({ offset: true }).optional() });
+export const changeRolesBody = z.strictObject({
+  add: z.array(roleName).max(10).default([]),
+  remove: z.array(roleName).max(10).default([]),
+});
+export const createServiceTokenBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  scopes: z.array(z.enum(['records.write'])).min(1),
+  allowedCidrs: z.array(z.string().max(50)).min(1).max(50),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});

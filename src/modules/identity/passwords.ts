@@ -3,9 +3,12 @@
  * (m = 19 MiB, t = 2, p = 1). Policy: at least 12 characters (the control's floor; NIST SP 800-63B §3.1.1.2
  * asks for ≥ 8 and a maximum of at least 64), at most 256 (bounds hashing cost), at least three of four
  * character classes (the ISMS's complexity rule; NIST discourages composition rules, so it is configurable),
- * and not built from the account's email. Blocklist and history checks come with the identity issue.
+ * not built from the account's email, not on a list of 49,000 common passwords shipped offline (NIST SP
+ * 800-63B §5.1.1.2 "passwords obtained from previous breach corpuses"; list from @zxcvbn-ts/language-common),
+ * and not one of the account's previous 12 passwords (IAM-10).
  */
 import { hash, verify } from '@node-rs/argon2';
+import { dictionary } from '@zxcvbn-ts/language-common';
 import { AppError } from '../../platform/errors.ts';
 
 /** `algorithm: 2` is Algorithm.Argon2id (a const enum, which type stripping cannot import). */
@@ -31,6 +34,7 @@ export function passwordProblems(password: string, policy: PasswordPolicy, email
     );
   }
   if (/^(.)\1*$/u.test(password)) problems.push('must not repeat a single character');
+  if (isCommonPassword(password)) problems.push('is too common (it appears in lists of leaked passwords)');
   const local = email?.split('@')[0]?.toLowerCase();
   if (local && local.length >= 4 && password.toLowerCase().includes(local)) {
     problems.push('must not contain your email address');
@@ -62,4 +66,24 @@ let dummyHash: Promise<string> | undefined;
 export function dummyPasswordHash(): Promise<string> {
   dummyHash ??= hash('strongroom-dummy-password-for-timing', argon2Options);
   return dummyHash;
+}
+
+let common: Set<string> | undefined;
+
+/** Exact match, or a common word dressed up with capitals and trailing digits/symbols ("Password123!"). */
+export function isCommonPassword(password: string): boolean {
+  common ??= new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+  const lower = password.toLowerCase();
+  const stripped = lower.replace(/[^a-z]+$/u, '').replace(/^[^a-z]+/u, '');
+  return common.has(lower) || (stripped.length >= 4 && stripped.length >= lower.length - 4 && common.has(stripped));
+}
+
+export const PASSWORD_HISTORY_SIZE = 12;
+
+/** True when `password` matches one of the given previous hashes (newest first, at most the history size). */
+export async function isReusedPassword(previousHashes: readonly string[], password: string): Promise<boolean> {
+  for (const h of previousHashes.slice(0, PASSWORD_HISTORY_SIZE)) {
+    if (await verifyPassword(h, password)) return true;
+  }
+  return false;
 }

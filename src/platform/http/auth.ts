@@ -50,6 +50,14 @@ export function createGuard(ports: AuthPorts) {
       }
       if (permission && !principal.permissions.includes(permission)) {
         await ports.onPermissionDenied(principal, permission, ctx);
+        if (principal.dormantPermissions.includes(permission)) {
+          throw new AppError(
+            'forbidden',
+            'access.elevation_required',
+            'This is a privileged action: elevate your session (with a reason) and try again.',
+            { permission },
+          );
+        }
         throw new AppError('forbidden', 'access.denied', 'You do not have permission to do this.', { permission });
       }
     };

@@ -1,0 +1,35 @@
+/** Dependencies and small helpers shared by the identity use cases. */
+import { createHmac } from 'node:crypto';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/db.ts';
+import type { AccessService } from '../access/access.service.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { PasswordPolicy } from './passwords.ts';
+
+export interface IdentityDeps {
+  db: Db;
+  clock: Clock;
+  audit: Pick<AuditLog, 'append' | 'pseudonymiseIp'>;
+  access: Pick<AccessService, 'resolve' | 'revokeAllGrantsOf' | 'assertKnownRoles' | 'listGrants'>;
+  sealKey: Buffer;
+  sessionMacKey: Buffer;
+  session: Config['session'];
+  identity: Config['identity'];
+  publicUrl: string;
+  passwordPolicy: PasswordPolicy;
+}
+
+export const addMs = (d: Date, ms: number): Date => new Date(d.getTime() + ms);
+export const minDate = (a: Date, b: Date): Date => (a < b ? a : b);
+
+export function csrfFor(macKey: Buffer, sessionToken: string): string {
+  return createHmac('sha256', macKey).update(`csrf\0${sessionToken}`).digest('base64url');
+}
+
+/** Privileged sessions (holders of privileged permissions) live shorter (IAM-09). */
+export function sessionLifetimes(s: Config['session'], privileged: boolean) {
+  return privileged
+    ? { idleMs: s.privilegedIdleTimeoutSeconds * 1000, absoluteMs: s.privilegedAbsoluteTimeoutSeconds * 1000 }
+    : { idleMs: s.idleTimeoutSeconds * 1000, absoluteMs: s.absoluteTimeoutSeconds * 1000 };
+}

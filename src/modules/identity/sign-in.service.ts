@@ -1,0 +1,233 @@
+/**
+ * Sign-in: password, then a second factor; step-up re-checks the second factor inside a session.
+ * IAM-03 (a session exists only after MFA), IAM-04 (a new session ends every other one of the user),
+ * IAM-05 (per-account progressive lockout and per-IP throttling; one generic answer for every failure, so
+ * the answer never says which limit was hit), IAM-09 (privileged sessions are short; the sign-in MFA opens a
+ * first elevation window), LOG-01 (every step audited in the transaction of its effect).
+ */
+import type { Principal, RequestContext } from '../../platform/actor.ts';
+import { open } from '../../platform/crypto/seal.ts';
+import type { Tx } from '../../platform/db/db.ts';
+import { newId, newSecret, sha256 } from '../../platform/ids.ts';
+import { addMs, csrfFor, type IdentityDeps, minDate, sessionLifetimes } from './identity.deps.ts';
+import * as errors from './identity.errors.ts';
+import * as repo from './identity.repository.ts';
+import { dummyPasswordHash, verifyPassword } from './passwords.ts';
+import { matchTotp } from './totp.ts';
+
+const CHALLENGE_TTL_MS = 5 * 60_000;
+const CHALLENGE_MAX_ATTEMPTS = 5;
+
+type LoginFailure =
+  | 'unknown_account'
+  | 'bad_password'
+  | 'account_not_active'
+  | 'account_locked'
+  | 'not_enrolled'
+  | 'throttled';
+
+export function createSignInUseCases(deps: IdentityDeps) {
+  const { db, clock, audit } = deps;
+  const lockPolicy = { threshold: deps.identity.lockoutThreshold, baseMinutes: deps.identity.lockoutMinutes };
+  const ipPolicy = { max: deps.identity.ipMaxFailures, windowSeconds: deps.identity.ipWindowSeconds };
+
+  /** Counts a failure against the account (maybe locking it) and the IP, auditing the lock. */
+  async function countFailure(tx: Tx, userId: string | undefined, ctx: RequestContext) {
+    const now = clock.now();
+    await repo.recordIpFailure(tx, audit.pseudonymiseIp(ctx.ip), now, ipPolicy);
+    if (!userId) return;
+    const lockedMinutes = await repo.recordFailedLogin(tx, userId, now, lockPolicy);
+    if (lockedMinutes !== undefined) {
+      await repo.endLiveSessions(tx, userId, 'locked', now);
+      await audit.append(tx, {
+        action: 'identity.account.locked',
+        outcome: 'success',
+        actor: { type: 'system' },
+        target: { type: 'user', id: userId },
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        details: { reason: 'failed_logins', minutes: lockedMinutes },
+      });
+    }
+  }
+
+  /** The TOTP check shared by sign-in and step-up: match, and refuse a step already used. */
+  async function checkTotp(
+    tx: Tx,
+    userId: string,
+    code: string,
+  ): Promise<'ok' | 'bad_code' | 'code_reused' | 'missing'> {
+    const totp = await repo.lockTotp(tx, userId);
+    if (!totp) return 'missing';
+    const secret = open(deps.sealKey, totp.secret_sealed, `identity.totp:${userId}`).toString('utf8');
+    const step = matchTotp(secret, code, clock.now());
+    if (step === undefined) return 'bad_code';
+    if (step <= Number(totp.last_used_step)) return 'code_reused';
+    await repo.setTotpStep(tx, userId, step);
+    return 'ok';
+  }
+
+  return {
+    async login(input: { email: string; password: string }, ctx: RequestContext) {
+      const now = clock.now();
+      const throttled = await repo.isIpThrottled(db, audit.pseudonymiseIp(ctx.ip), now);
+      const user = await repo.findUserByEmail(db, input.email);
+      const stored = user ? await repo.currentPasswordHash(db, user.id) : undefined;
+      // always one argon2 verification, so timing says nothing about which check failed
+      const passwordOk = await verifyPassword(stored ?? (await dummyPasswordHash()), input.password);
+      let reason: LoginFailure | undefined;
+      if (throttled) reason = 'throttled';
+      else if (!user) reason = 'unknown_account';
+      else if (user.status === 'locked' || (user.locked_until && user.locked_until > now)) reason = 'account_locked';
+      else if (!stored || !passwordOk) reason = 'bad_password';
+      else if (user.status !== 'active') reason = 'account_not_active';
+      else if (!user.enrolled_at) reason = 'not_enrolled';
+      if (reason || !user) {
+        await db.transaction(async (tx) => {
+          if (reason !== 'throttled') await countFailure(tx, reason === 'bad_password' ? user?.id : undefined, ctx);
+          await audit.append(tx, {
+            action: 'auth.login.failed',
+            outcome: 'failure',
+            actor: user ? { type: 'user', id: user.id } : { type: 'anonymous' },
+            ip: ctx.ip,
+            requestId: ctx.requestId,
+            details: { reason: reason ?? 'unknown_account' },
+          });
+        });
+        throw errors.invalidCredentials();
+      }
+      const challengeToken = newSecret();
+      await db.transaction(async (tx) => {
+        await repo.insertChallenge(tx, {
+          id: newId(),
+          tokenHash: sha256(challengeToken),
+          userId: user.id,
+          at: now,
+          expiresAt: addMs(now, CHALLENGE_TTL_MS),
+        });
+        await audit.append(tx, {
+          action: 'auth.login.password_verified',
+          outcome: 'success',
+          actor: { type: 'user', id: user.id },
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+          details: { challengeMethods: ['totp'] },
+        });
+      });
+      return { mfaRequired: true as const, challengeId: challengeToken, methods: ['totp' as const] };
+    },
+
+    async verifyMfa(input: { challengeId: string; method: 'totp'; code: string }, ctx: RequestContext) {
+      const sessionToken = newSecret();
+      const result = await db.transaction(async (tx) => {
+        const now = clock.now();
+        const ch = await repo.lockChallenge(tx, sha256(input.challengeId));
+        const actor = ch ? { type: 'user' as const, id: ch.user_id } : { type: 'anonymous' as const };
+        const fail = async (reason: 'bad_code' | 'code_reused' | 'challenge_expired' | 'too_many_attempts') => {
+          await audit.append(tx, {
+            action: 'auth.mfa.failed',
+            outcome: 'failure',
+            actor,
+            ip: ctx.ip,
+            requestId: ctx.requestId,
+            details: { reason },
+          });
+          return { failed: reason } as const;
+        };
+        if (!ch || ch.consumed_at || ch.expires_at <= now) return fail('challenge_expired');
+        if (ch.attempts >= CHALLENGE_MAX_ATTEMPTS) return fail('too_many_attempts');
+        const user = await repo.findUserById(tx, ch.user_id);
+        if (!user || user.status !== 'active' || (user.locked_until && user.locked_until > now)) {
+          await repo.updateChallenge(tx, ch.id, ch.attempts + 1, now);
+          return fail('challenge_expired');
+        }
+        const check = await checkTotp(tx, ch.user_id, input.code);
+        if (check !== 'ok') {
+          const attempts = ch.attempts + 1;
+          await repo.updateChallenge(tx, ch.id, attempts, attempts >= CHALLENGE_MAX_ATTEMPTS ? now : null);
+          await countFailure(tx, ch.user_id, ctx);
+          return fail(check === 'code_reused' ? 'code_reused' : 'bad_code');
+        }
+        await repo.updateChallenge(tx, ch.id, ch.attempts + 1, now);
+        const ended = await repo.endLiveSessions(tx, ch.user_id, 'replaced', now);
+        const roles = await repo.rolesOf(tx, ch.user_id);
+        const access = await deps.access.resolve(tx, ch.user_id, roles, false);
+        const privileged = access.dormantPermissions.length > 0;
+        const life = sessionLifetimes(deps.session, privileged);
+        const expiresAt = addMs(now, life.absoluteMs);
+        const elevationMs = privileged ? deps.session.signInElevationSeconds * 1000 : 0;
+        const elevatedUntil = elevationMs > 0 ? minDate(addMs(now, elevationMs), expiresAt) : null;
+        const sessionId = newId();
+        await repo.insertSession(tx, {
+          id: sessionId,
+          tokenHash: sha256(sessionToken),
+          userId: ch.user_id,
+          at: now,
+          idleExpiresAt: minDate(addMs(now, life.idleMs), expiresAt),
+          expiresAt,
+          ipHash: audit.pseudonymiseIp(ctx.ip),
+          isPrivileged: privileged,
+          elevatedUntil,
+        });
+        await repo.markLogin(tx, ch.user_id, now);
+        const base = { actor, ip: ctx.ip, requestId: ctx.requestId, outcome: 'success' as const };
+        if (ended > 0)
+          await audit.append(tx, { ...base, action: 'auth.session.replaced', details: { endedSessions: ended } });
+        await audit.append(tx, {
+          ...base,
+          action: 'auth.login.succeeded',
+          target: { type: 'session', id: sessionId },
+          details: { method: 'totp' },
+        });
+        if (elevatedUntil) {
+          await repo.insertElevation(tx, {
+            id: newId(),
+            userId: ch.user_id,
+            sessionId,
+            reason: 'sign-in with a second factor',
+            via: 'sign_in',
+            at: now,
+            endsAt: elevatedUntil,
+          });
+          const minutes = Math.max(1, Math.min(60, Math.round((elevatedUntil.getTime() - now.getTime()) / 60_000)));
+          await audit.append(tx, { ...base, action: 'access.elevation.started', details: { minutes, via: 'sign_in' } });
+        }
+        return { user: { id: user.id, email: user.email, roles }, sessionId, expiresAt } as const;
+      });
+      if ('failed' in result) {
+        throw result.failed === 'challenge_expired' || result.failed === 'too_many_attempts'
+          ? errors.challengeExpired()
+          : errors.mfaInvalid();
+      }
+      return { ...result, sessionToken, csrfToken: csrfFor(deps.sessionMacKey, sessionToken) };
+    },
+
+    /** Step-up: a fresh second factor inside the session, required before reveals and elevation. */
+    async stepUp(p: Principal, input: { method: 'totp'; code: string }, ctx: RequestContext) {
+      const outcome = await db.transaction(async (tx) => {
+        const check = await checkTotp(tx, p.userId, input.code);
+        const base = { actor: { type: 'user' as const, id: p.userId }, ip: ctx.ip, requestId: ctx.requestId };
+        if (check !== 'ok') {
+          await countFailure(tx, p.userId, ctx);
+          await audit.append(tx, {
+            ...base,
+            action: 'auth.step_up.failed',
+            outcome: 'failure',
+            details: { reason: check === 'code_reused' ? 'code_reused' : 'bad_code' },
+          });
+          return false;
+        }
+        await repo.setSessionMfa(tx, p.sessionId, clock.now());
+        await audit.append(tx, {
+          ...base,
+          action: 'auth.step_up.succeeded',
+          outcome: 'success',
+          details: { method: 'totp' },
+        });
+        return true;
+      });
+      if (!outcome) throw errors.mfaInvalid();
+      return { mfaAt: clock.now().toISOString() };
+    },
+  };
+}
