@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { auditVerify } from './cli/audit.ts';
 import { init } from './cli/init.ts';
 import { serve } from './cli/serve.ts';
+import { approveUserAsHostOperator } from './cli/users.ts';
 import { configVariables, loadConfig } from './config.ts';
 import { ConfigError, UsageError } from './platform/errors.ts';
 
@@ -15,6 +16,8 @@ Commands:
   serve [--data-dir D]                      Serve HTTPS (what npm start runs)
   init --admin-email E --admin-password-file F --totp-secret-file T [--admin-name N] [--data-dir D]
                                             Create the data directory and the first owner (scripted first start)
+  users approve --id ID [--data-dir D]      Approve a pending account as the host operator (bootstrap only:
+                                            while fewer than two owners are active)
   audit verify [--data-dir D]               Check the audit log's hash chain; exit 1 and name the first bad entry
   help                                      This text
 
@@ -27,6 +30,7 @@ const options = {
   'admin-password-file': { type: 'string' },
   'totp-secret-file': { type: 'string' },
   bundle: { type: 'string' },
+  id: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -69,6 +73,13 @@ async function run(argv: string[]): Promise<number> {
       process.stdout.write(
         `Initialised ${config.dataDir}: owner ${userId} created; TOTP secret written to ${values['totp-secret-file']}.\n`,
       );
+      return 0;
+    }
+    case 'users approve': {
+      const id = required(values.id, '--id');
+      if (!/^[0-9a-f-]{36}$/i.test(id)) throw new UsageError('--id must be a user id (UUID).');
+      const r = await approveUserAsHostOperator(config, id);
+      process.stdout.write(`Approved ${r.id} as the host operator; status ${r.status}.\n`);
       return 0;
     }
     case 'audit verify': {

@@ -93,3 +93,47 @@ export async function signIn(
   if (mfa.statusCode !== 200) throw new Error(`mfa failed: ${mfa.body}`);
   return { userId: mfa.json().user.id, cookie: sessionCookieOf(mfa), csrf: mfa.json().csrfToken };
 }
+
+export function api(t: TestApp) {
+  const headers = (s?: SignedIn) => (s ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : {});
+  return {
+    post: (url: string, payload?: unknown, s?: SignedIn) =>
+      t.app.inject({ method: 'POST', url, payload: payload as Record<string, unknown>, headers: headers(s) }),
+    get: (url: string, s?: SignedIn) => t.app.inject({ method: 'GET', url, headers: headers(s) }),
+    del: (url: string, s?: SignedIn) => t.app.inject({ method: 'DELETE', url, headers: headers(s) }),
+  };
+}
+
+/**
+ * A user created by `creator`, approved (by `approver`, or the host operator while bootstrapping), enrolled
+ * through the link with a fresh TOTP secret — the whole four-eyes path a real account takes.
+ */
+export async function createEnrolledUser(
+  t: TestApp,
+  creator: SignedIn,
+  opts: { email: string; roles: string[]; approver?: SignedIn; password?: string },
+) {
+  const http = api(t);
+  const created = await http.post('/api/v1/users', { email: opts.email, name: 'Test Person', roles: opts.roles }, creator);
+  if (created.statusCode !== 201) throw new Error(`create failed: ${created.body}`);
+  const id = created.json().id as string;
+  if (opts.approver) {
+    const ok = await http.post(`/api/v1/users/${id}/approve`, undefined, opts.approver);
+    if (ok.statusCode !== 200) throw new Error(`approve failed: ${ok.body}`);
+  } else {
+    await t.core.identity.approveUser({ type: 'host_operator' }, id);
+  }
+  const link = await http.post(`/api/v1/users/${id}/enrollment-link`, undefined, creator);
+  if (link.statusCode !== 201) throw new Error(`link failed: ${link.body}`);
+  const token = link.json().token as string;
+  const start = await http.post('/api/v1/enrollment/start', { token });
+  const totpSecret = start.json().totpSecret as string;
+  const password = opts.password ?? STRONG_PASSWORD;
+  const done = await http.post('/api/v1/enrollment/complete', {
+    token,
+    password,
+    totpCode: totpCode(totpSecret, t.clock.now()),
+  });
+  if (done.statusCode !== 200) throw new Error(`enrol failed: ${done.body}`);
+  return { userId: id, email: opts.email, password, totpSecret };
+}

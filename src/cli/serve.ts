@@ -6,6 +6,7 @@ import { verifyToJson } from '../modules/audit/index.ts';
 import { ControlUnavailable, callControl, startControlSocket } from '../platform/control-socket.ts';
 import { UsageError } from '../platform/errors.ts';
 import { loadTls } from '../platform/http/tls.ts';
+import { startScheduler } from '../platform/jobs.ts';
 
 export interface RunningServer {
   url: string;
@@ -46,6 +47,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       );
       return verifyToJson(result);
     },
+    'users.approve': async (args) => core.identity.approveUser({ type: 'host_operator' }, String(args.id)),
     'init.createOwner': async (args) =>
       core.identity.createFirstOwner({
         email: String(args.email),
@@ -61,6 +63,10 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       details: { version: core.version.slice(0, 40), database: core.db.kind },
     }),
   );
+  const scheduler = startScheduler(core.db, core.logger, [
+    { name: 'identity.lock-inactive', intervalMs: 3600_000, run: core.identity.jobs.lockInactiveAccounts },
+    { name: 'identity.departures', intervalMs: 60_000, run: core.identity.jobs.processDepartures },
+  ]);
   const setupToken = await core.identity.issueSetupToken();
   const readyMs = Math.round(performance.now() - started);
   out(`Strongroom ${core.version} is serving ${config.http.publicUrl} (HTTPS only; ready in ${readyMs} ms)`);
@@ -78,6 +84,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     stopping ??= (async () => {
       await control.close().catch(() => {});
       await app.close();
+      await scheduler.stop();
       await core.close();
     })();
     return stopping;

@@ -70,12 +70,19 @@ export function dummyPasswordHash(): Promise<string> {
 
 let common: Set<string> | undefined;
 
-/** Exact match, or a common word dressed up with capitals and trailing digits/symbols ("Password123!"). */
+/**
+ * Exact match, or a common password dressed up with capitals and leading/trailing digits and symbols
+ * ("Password123!", "!Qwerty2026").
+ */
 export function isCommonPassword(password: string): boolean {
   common ??= new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
   const lower = password.toLowerCase();
-  const stripped = lower.replace(/[^a-z]+$/u, '').replace(/^[^a-z]+/u, '');
-  return common.has(lower) || (stripped.length >= 4 && stripped.length >= lower.length - 4 && common.has(stripped));
+  const candidates = [
+    lower,
+    lower.replace(/[^a-z0-9]+$/u, ''),
+    lower.replace(/[^a-z]+$/u, '').replace(/^[^a-z]+/u, ''),
+  ];
+  return candidates.some((c) => c.length >= 4 && common?.has(c));
 }
 
 export const PASSWORD_HISTORY_SIZE = 12;
