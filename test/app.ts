@@ -114,7 +114,11 @@ export async function createEnrolledUser(
   opts: { email: string; roles: string[]; approver?: SignedIn; password?: string },
 ) {
   const http = api(t);
-  const created = await http.post('/api/v1/users', { email: opts.email, name: 'Test Person', roles: opts.roles }, creator);
+  const created = await http.post(
+    '/api/v1/users',
+    { email: opts.email, name: 'Test Person', roles: opts.roles },
+    creator,
+  );
   if (created.statusCode !== 201) throw new Error(`create failed: ${created.body}`);
   const id = created.json().id as string;
   if (opts.approver) {

@@ -3,11 +3,8 @@
  * NET-01 (HTTPS only, TLS 1.2+), IAM-01 (init creates the one owner; a second init changes nothing),
  * LOG-02 (audit verify names a tampered row), and data-directory permissions.
  */
-import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -15,87 +12,11 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../src/modules/identity/index.ts';
 import { findLoosePermissions } from '../src/platform/data-dir.ts';
+import { cli, freePort, request, startServer } from './support/processes.ts';
 
-const main = path.resolve(import.meta.dirname, '../src/main.ts');
 const PASSWORD = 'Vault-Keeper-Phrase-42';
 let dir: string;
 let dataDir: string;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [main, ...args],
-      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, [main, 'serve', '--data-dir', dataDir], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-  });
-  let out = '';
-  const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server not ready: ${out}`)), 30_000);
-    child.stdout.on('data', (d) => {
-      out += String(d);
-      if (out.includes('is serving')) {
-        clearTimeout(timer);
-        // give the line with the setup link (if any) a moment to arrive
-        setTimeout(() => resolve(out), 200);
-      }
-    });
-    child.stderr.on('data', (d) => {
-      out += String(d);
-    });
-    child.on('exit', () => reject(new Error(`server exited: ${out}`)));
-  });
-  const stopped = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, ready, stopped, output: () => out };
-}
-
-function request(
-  port: number,
-  opts: { method?: string; path: string; body?: unknown; headers?: Record<string, string>; ca: string },
-) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    const req = https.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: opts.method ?? 'GET',
-        path: opts.path,
-        ca: opts.ca,
-        headers: { ...(opts.body ? { 'content-type': 'application/json' } : {}), ...opts.headers },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (d) => {
-          body += d;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body ? JSON.stringify(opts.body) : undefined);
-  });
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'strongroom-cli-'));
@@ -165,7 +86,7 @@ describe('strongroom CLI and HTTPS server', () => {
   it('serves HTTPS only (TLS 1.2+), signs in with password + TOTP, and answers the CLI through its socket', async () => {
     const port = await freePort();
     const started = performance.now();
-    const server = startServer({ STRONGROOM_PORT: String(port) });
+    const server = startServer(dataDir, { STRONGROOM_PORT: String(port) });
     const out = await server.ready;
     const coldStartMs = performance.now() - started;
     try {
@@ -245,7 +166,7 @@ describe('strongroom CLI and HTTPS server', () => {
     const fresh = path.join(dir, 'fresh');
     const port = await freePort();
     dataDir = fresh;
-    const server = startServer({ STRONGROOM_PORT: String(port) });
+    const server = startServer(dataDir, { STRONGROOM_PORT: String(port) });
     try {
       const out = await server.ready;
       expect(out).toMatch(new RegExp(`https://localhost:${port}/setup#token=[A-Za-z0-9_-]{43}`));

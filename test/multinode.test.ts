@@ -1,0 +1,95 @@
+/**
+ * IAM-04 across nodes: two server processes on the same PostgreSQL. A sign-in on node 2 ends the session made
+ * on node 1, and node 1 refuses it on the very next request (every node checks the session row).
+ * Runs in the PostgreSQL leg (TEST_DATABASE_URL); PGlite is single-node by design.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode } from '../src/modules/identity/index.ts';
+import { withDatabase } from './db-url.ts';
+import { cli, freePort, request, startServer } from './support/processes.ts';
+
+const baseUrl = process.env.TEST_DATABASE_URL;
+
+describe.skipIf(!baseUrl)('two server processes on one PostgreSQL', () => {
+  const dbName = `strongroom_mn_${randomBytes(4).toString('hex')}`;
+  let dir: string;
+  let env: Record<string, string>;
+  const servers: ReturnType<typeof startServer>[] = [];
+
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    dir = await mkdtemp(path.join(os.tmpdir(), 'strongroom-mn-'));
+    env = {
+      DATABASE_URL: withDatabase(baseUrl as string, dbName),
+      STRONGROOM_ROOT_KEY: randomBytes(32).toString('base64'),
+      STRONGROOM_LOG_LEVEL: 'warn',
+    };
+    await writeFile(path.join(dir, 'pw'), 'Two-Nodes-Share-One-DB-9\n');
+    const init = await cli(
+      [
+        'init',
+        '--admin-email',
+        'multi@example.test',
+        '--admin-password-file',
+        path.join(dir, 'pw'),
+        '--totp-secret-file',
+        path.join(dir, 'totp'),
+        '--data-dir',
+        path.join(dir, 'n1'),
+      ],
+      env,
+    );
+    expect(init.stderr).toBe('');
+  });
+
+  afterAll(async () => {
+    for (const s of servers) s.child.kill('SIGTERM');
+    await Promise.all(servers.map((s) => s.stopped));
+    const admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('IAM-04: a sign-in on node 2 ends the node-1 session, refused by node 1 on its next request', async () => {
+    const p1 = await freePort();
+    const p2 = await freePort();
+    servers.push(startServer(path.join(dir, 'n1'), { ...env, STRONGROOM_PORT: String(p1) }));
+    servers.push(startServer(path.join(dir, 'n2'), { ...env, STRONGROOM_PORT: String(p2) }));
+    await Promise.all(servers.map((s) => s.ready));
+    const secret = (await readFile(path.join(dir, 'totp'), 'utf8')).trim();
+    const now = Date.now();
+    const signIn = async (port: number, at: number) => {
+      const login = await request(port, {
+        method: 'POST',
+        path: '/api/v1/auth/login',
+        body: { email: 'multi@example.test', password: 'Two-Nodes-Share-One-DB-9' },
+      });
+      expect(login.status).toBe(200);
+      const mfa = await request(port, {
+        method: 'POST',
+        path: '/api/v1/auth/mfa',
+        body: { challengeId: login.json().challengeId, method: 'totp', code: totpCode(secret, new Date(at)) },
+      });
+      expect(mfa.status).toBe(200);
+      return String(mfa.headers['set-cookie']?.[0]).split(';')[0] as string;
+    };
+    // two different TOTP steps (previous and next, both inside the ±1 window) so the second is not a reuse
+    const first = await signIn(p1, now - 30_000);
+    expect((await request(p2, { path: '/api/v1/me', headers: { cookie: first } })).status).toBe(200);
+    const second = await signIn(p2, now + 30_000);
+    const old = await request(p1, { path: '/api/v1/me', headers: { cookie: first } });
+    expect(old.status).toBe(401);
+    expect(old.json().error?.code).toBe('auth.session_replaced');
+    expect((await request(p1, { path: '/api/v1/me', headers: { cookie: second } })).status).toBe(200);
+  });
+});
