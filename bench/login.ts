@@ -39,7 +39,7 @@ const dir = await mkdtemp(path.join(os.tmpdir(), 'strongroom-bench-login-'));
 const config = loadConfig({ ...process.env, STRONGROOM_LOG_LEVEL: 'silent' }, { dataDir: dir });
 const core = await createCore(config, { logger: createLogger('silent') });
 try {
-  const tls = await generateSelfSigned();
+  const tls = { ...(await generateSelfSigned()), selfSigned: true };
   const app = await buildApp(core, { tls, authRateLimitPerMinute: 1_000_000 });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;

@@ -90,6 +90,7 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
           details: { route: ctx.route },
         });
       }),
+    onPermissionUsed: (p, permission) => core.access.recordUse(core.db, p, permission),
     onPermissionDenied: (p, permission, ctx) =>
       core.db.transaction(async (tx) => {
         await core.audit.append(tx, {

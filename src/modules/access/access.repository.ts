@@ -166,3 +166,13 @@ export async function deleteAllowlistEntry(q: Queryable, id: string): Promise<Al
   );
   return rows[0];
 }
+
+/** IAM-12: when a permission was last exercised, on the role assignments and grants that give it. */
+export async function recordPermissionUse(q: Queryable, userId: string, roles: string[], at: Date) {
+  if (roles.length) {
+    await q.query(
+      'UPDATE access.role_assignments SET last_used_at = $3 WHERE user_id = $1 AND role = ANY($2::text[])',
+      [userId, roles, at],
+    );
+  }
+}

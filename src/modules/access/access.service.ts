@@ -56,6 +56,7 @@ const grantView = (g: repo.GrantRow) => ({
 
 export function createAccessService(deps: AccessDeps) {
   const { clock, audit } = deps;
+  const lastUse = new Map<string, number>();
   const auditBase = (actor: Principal, ctx: RequestContext) => ({
     actor: { type: 'user' as const, id: actor.userId },
     ip: ctx.ip,
@@ -273,5 +274,21 @@ export function createAccessService(deps: AccessDeps) {
     },
 
     touchGrant: (q: Queryable, grantId: string) => repo.touchGrant(q, grantId, clock.now()),
+
+    /**
+     * Records that `permission` was used (IAM-12), on the roles and grants that give it; at most once a minute
+     * per user and permission, so a busy user does not turn every request into a write.
+     */
+    async recordUse(q: Queryable, p: Principal, permission: string) {
+      const key = `${p.userId}:${permission}`;
+      const now = clock.now().getTime();
+      if ((lastUse.get(key) ?? 0) > now - 60_000) return;
+      lastUse.set(key, now);
+      if (lastUse.size > 10_000) lastUse.clear();
+      const custom = p.roles.some((r) => !isBuiltInRole(r)) ? await repo.customRoles(q) : new Map();
+      const roles = p.roles.filter((r) => permissionsOf([r], custom).includes(permission as never));
+      await repo.recordPermissionUse(q, p.userId, roles, clock.now());
+      for (const g of p.grants) if (g.permission === permission) await repo.touchGrant(q, g.id, clock.now());
+    },
   };
 }

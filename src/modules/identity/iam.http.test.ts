@@ -9,8 +9,8 @@ import {
   createOwner,
   createTestApp,
   type SignedIn,
-  signIn,
   STRONG_PASSWORD,
+  signIn,
   type TestApp,
 } from '../../../test/app.ts';
 import { totpCode } from './index.ts';
@@ -80,10 +80,18 @@ describe('IAM-07 four-eyes account approval', () => {
     const token = link.json().token;
     const start = await http.post('/api/v1/enrollment/start', { token });
     const secret = start.json().totpSecret;
-    const weak = await http.post('/api/v1/enrollment/complete', { token, password: 'Password123!', totpCode: code(secret) });
+    const weak = await http.post('/api/v1/enrollment/complete', {
+      token,
+      password: 'Password123!',
+      totpCode: code(secret),
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error.code).toBe('identity.password_policy');
-    const ok = await http.post('/api/v1/enrollment/complete', { token, password: STRONG_PASSWORD, totpCode: code(secret) });
+    const ok = await http.post('/api/v1/enrollment/complete', {
+      token,
+      password: STRONG_PASSWORD,
+      totpCode: code(secret),
+    });
     expect(ok.statusCode).toBe(200);
     const again = await http.post('/api/v1/enrollment/start', { token });
     expect(again.statusCode).toBe(401);
@@ -130,7 +138,11 @@ describe('IAM-08 two-person grants of confidential-data access', () => {
   it('IAM-08: an expired grant no longer gives the permission', async () => {
     const analyst = await createEnrolledUser(t, a, { email: 'lee@example.test', roles: ['analyst'], approver: b });
     const expiresAt = new Date(t.clock.now().getTime() + 3600_000).toISOString();
-    const req = await http.post(`/api/v1/users/${analyst.userId}/grants`, { permission: 'records.reveal', expiresAt }, a);
+    const req = await http.post(
+      `/api/v1/users/${analyst.userId}/grants`,
+      { permission: 'records.reveal', expiresAt },
+      a,
+    );
     await http.post(`/api/v1/grants/${req.json().id}/approve`, undefined, b);
     const l = await signIn(t, analyst);
     expect((await http.get('/api/v1/me', l)).json().user.permissions).toContain('records.reveal');
@@ -153,12 +165,19 @@ describe('IAM-05 lockout and throttling', () => {
     expect(locked.statusCode).toBe(401);
     expect(locked.json().error.code).toBe('auth.invalid_credentials');
     t.clock.advance(15 * 60_000 + 1000);
-    expect((await http.post('/api/v1/auth/login', { email: user.email, password: user.password })).statusCode).toBe(200);
-    for (let i = 0; i < 5; i++) await http.post('/api/v1/auth/login', { email: user.email, password: 'Wrong-Password-77' });
+    expect((await http.post('/api/v1/auth/login', { email: user.email, password: user.password })).statusCode).toBe(
+      200,
+    );
+    for (let i = 0; i < 5; i++)
+      await http.post('/api/v1/auth/login', { email: user.email, password: 'Wrong-Password-77' });
     t.clock.advance(15 * 60_000 + 1000);
-    expect((await http.post('/api/v1/auth/login', { email: user.email, password: user.password })).statusCode).toBe(401);
+    expect((await http.post('/api/v1/auth/login', { email: user.email, password: user.password })).statusCode).toBe(
+      401,
+    );
     t.clock.advance(15 * 60_000);
-    expect((await http.post('/api/v1/auth/login', { email: user.email, password: user.password })).statusCode).toBe(200);
+    expect((await http.post('/api/v1/auth/login', { email: user.email, password: user.password })).statusCode).toBe(
+      200,
+    );
     const rows = (await t.testDb.superuser(
       `SELECT details FROM audit.entries WHERE action = 'identity.account.locked' AND target_id = $1 ORDER BY seq`,
       [user.userId],
@@ -170,11 +189,16 @@ describe('IAM-05 lockout and throttling', () => {
 
   it('IAM-05: an admin can unlock a locked account at once', async () => {
     const user = await createEnrolledUser(t, a, { email: 'ned@example.test', roles: ['analyst'], approver: b });
-    for (let i = 0; i < 5; i++) await http.post('/api/v1/auth/login', { email: user.email, password: 'Wrong-Password-77' });
-    expect((await http.post('/api/v1/auth/login', { email: user.email, password: user.password })).statusCode).toBe(401);
+    for (let i = 0; i < 5; i++)
+      await http.post('/api/v1/auth/login', { email: user.email, password: 'Wrong-Password-77' });
+    expect((await http.post('/api/v1/auth/login', { email: user.email, password: user.password })).statusCode).toBe(
+      401,
+    );
     const unlock = await http.post(`/api/v1/users/${user.userId}/unlock`, undefined, a);
     expect(unlock.statusCode).toBe(200);
-    expect((await http.post('/api/v1/auth/login', { email: user.email, password: user.password })).statusCode).toBe(200);
+    expect((await http.post('/api/v1/auth/login', { email: user.email, password: user.password })).statusCode).toBe(
+      200,
+    );
   });
 });
 
@@ -221,7 +245,9 @@ describe('IAM-06 inactivity', () => {
         ?.status;
     expect(await status(idle.userId)).toBe('locked');
     expect(await status(recent.userId)).toBe('active');
-    expect((await http.post('/api/v1/auth/login', { email: idle.email, password: idle.password })).statusCode).toBe(401);
+    expect((await http.post('/api/v1/auth/login', { email: idle.email, password: idle.password })).statusCode).toBe(
+      401,
+    );
   });
 });
 
@@ -251,7 +277,9 @@ describe('IAM-11 offboarding', () => {
         route: 'test',
       }),
     ).rejects.toMatchObject({ code: 'auth.invalid_token' });
-    expect((await http.post('/api/v1/auth/login', { email: leaver.email, password: leaver.password })).statusCode).toBe(401);
+    expect((await http.post('/api/v1/auth/login', { email: leaver.email, password: leaver.password })).statusCode).toBe(
+      401,
+    );
   });
 
   it('IAM-11: a scheduled departure is carried out by the job when its time comes', async () => {
@@ -260,10 +288,14 @@ describe('IAM-11 offboarding', () => {
     const s = await http.post(`/api/v1/users/${leaver.userId}/offboard`, { at }, a);
     expect(s.json()).toMatchObject({ status: 'active', departureAt: at });
     await t.core.identity.jobs.processDepartures();
-    expect((await http.post('/api/v1/auth/login', { email: leaver.email, password: leaver.password })).statusCode).toBe(200);
+    expect((await http.post('/api/v1/auth/login', { email: leaver.email, password: leaver.password })).statusCode).toBe(
+      200,
+    );
     t.clock.advance(3600_000 + 1000);
     expect(await t.core.identity.jobs.processDepartures()).toBe(1);
-    expect((await http.post('/api/v1/auth/login', { email: leaver.email, password: leaver.password })).statusCode).toBe(401);
+    expect((await http.post('/api/v1/auth/login', { email: leaver.email, password: leaver.password })).statusCode).toBe(
+      401,
+    );
     a = await signIn(t, ownerA);
     b = await signIn(t, ownerB);
   });
@@ -292,7 +324,9 @@ describe('IAM-09 just-in-time elevation', () => {
     expect((await http.get('/api/v1/me', s)).statusCode).toBe(401);
     const cookie = el.cookies.find((c) => c.name === '__Host-strongroom_session');
     const s2 = { ...s, cookie: `${cookie?.name}=${cookie?.value}`, csrf: el.json().csrfToken };
-    expect((await http.post('/api/v1/users', { email: 'vic@example.test', name: 'V', roles: ['analyst'] }, s2)).statusCode).toBe(201);
+    expect(
+      (await http.post('/api/v1/users', { email: 'vic@example.test', name: 'V', roles: ['analyst'] }, s2)).statusCode,
+    ).toBe(201);
     t.clock.advance(10 * 60_000 + 1000);
     const after = await http.post('/api/v1/users', { email: 'wes@example.test', name: 'W', roles: ['analyst'] }, s2);
     expect(after.json().error.code).toBe('access.elevation_required');
@@ -342,20 +376,41 @@ describe('service tokens', () => {
     expect(token).toMatch(/^srt_/);
     expect(JSON.stringify(await t.testDb.superuser('SELECT * FROM identity.service_tokens'))).not.toContain(token);
     const ctx = (ip: string) => ({ ip, requestId: 'r', route: 'test' });
-    await expect(t.core.identity.authenticateServiceToken(token, 'records.write', ctx('127.0.0.1'))).resolves.toMatchObject({
+    await expect(
+      t.core.identity.authenticateServiceToken(token, 'records.write', ctx('127.0.0.1')),
+    ).resolves.toMatchObject({
       kind: 'service',
     });
-    await expect(t.core.identity.authenticateServiceToken(token, 'records.write', ctx('10.0.0.1'))).rejects.toMatchObject({
+    await expect(
+      t.core.identity.authenticateServiceToken(token, 'records.write', ctx('10.0.0.1')),
+    ).rejects.toMatchObject({
       code: 'auth.invalid_token',
     });
-    await expect(t.core.identity.authenticateServiceToken(token, 'records.reveal', ctx('127.0.0.1'))).rejects.toMatchObject({
+    await expect(
+      t.core.identity.authenticateServiceToken(token, 'records.reveal', ctx('127.0.0.1')),
+    ).rejects.toMatchObject({
       code: 'access.denied',
     });
     expect((await http.del(`/api/v1/service-tokens/${id}`, a)).statusCode).toBe(204);
-    await expect(t.core.identity.authenticateServiceToken(token, 'records.write', ctx('127.0.0.1'))).rejects.toMatchObject({
+    await expect(
+      t.core.identity.authenticateServiceToken(token, 'records.write', ctx('127.0.0.1')),
+    ).rejects.toMatchObject({
       code: 'auth.invalid_token',
     });
     const list = await http.get('/api/v1/service-tokens', a);
     expect(JSON.stringify(list.json())).not.toContain(token);
+  });
+});
+
+describe('IAM-12 access-review groundwork', () => {
+  it('IAM-12: role assignments and grants record who granted them and when they were last used', async () => {
+    a = await signIn(t, ownerA);
+    expect((await http.get('/api/v1/audit/events?limit=1', a)).statusCode).toBe(200);
+    const detail = await http.get(`/api/v1/users/${ownerA.userId}`, a);
+    const owner = (
+      detail.json().roleAssignments as { role: string; lastUsedAt: string | null; grantedVia: string }[]
+    ).find((r) => r.role === 'owner');
+    expect(owner?.grantedVia).toBe('init');
+    expect(owner?.lastUsedAt).not.toBeNull();
   });
 });

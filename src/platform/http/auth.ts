@@ -21,6 +21,7 @@ export interface AuthPorts {
   checkCsrf(principal: Principal, header: string | undefined): boolean;
   onCsrfRejected(principal: Principal, ctx: RequestContext): Promise<void>;
   onPermissionDenied(principal: Principal, permission: string, ctx: RequestContext): Promise<void>;
+  onPermissionUsed?(principal: Principal, permission: string): Promise<void>;
 }
 
 export const contextOf = (req: FastifyRequest): RequestContext => ({
@@ -60,6 +61,7 @@ export function createGuard(ports: AuthPorts) {
         }
         throw new AppError('forbidden', 'access.denied', 'You do not have permission to do this.', { permission });
       }
+      if (permission) await ports.onPermissionUsed?.(principal, permission);
     };
   };
 }
