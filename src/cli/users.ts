@@ -1,12 +1,15 @@
 /** `strongroom users approve --id ID`: host-operator approval, for bootstrapping only (IAM-07). */
 import type { Config } from '../config.ts';
 import { createCore } from '../core.ts';
-import { callControl, ControlUnavailable } from '../platform/control-socket.ts';
+import { ControlUnavailable, callControl } from '../platform/control-socket.ts';
 import { isAppError, UsageError } from '../platform/errors.ts';
 
 export async function approveUserAsHostOperator(config: Config, id: string): Promise<{ id: string; status: string }> {
   try {
-    return (await callControl(`${config.dataDir}/strongroom.sock`, 'users.approve', { id })) as { id: string; status: string };
+    return (await callControl(`${config.dataDir}/strongroom.sock`, 'users.approve', { id })) as {
+      id: string;
+      status: string;
+    };
   } catch (err) {
     if (!(err instanceof ControlUnavailable)) throw translate(err);
   }
