@@ -9,6 +9,7 @@ import { type AccessService, createAccessService } from './modules/access/index.
 import { type AuditLog, createAuditLog, type PublishedAuditEntry } from './modules/audit/index.ts';
 import { createIdentityService, type IdentityService } from './modules/identity/index.ts';
 import { defaultPasswordPolicy } from './modules/identity/passwords.ts';
+import { createNotifications, createSmtpMailer, type Notifications } from './modules/notifications/index.ts';
 import { modules } from './modules/registry.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import {
@@ -35,6 +36,7 @@ export interface Core {
   audit: AuditLog;
   access: AccessService;
   identity: IdentityService;
+  notifications: Notifications;
   version: string;
   close(): Promise<void>;
 }
@@ -74,6 +76,8 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
   const bus = createEventBus<PublishedAuditEntry>((err) => logger.error({ err }, 'audit event listener failed'));
   const audit = createAuditLog({ clock, pseudonymKey: keyring.derive('audit.pseudonym.v1'), bus });
   const access = createAccessService({ clock, audit });
+  const mailer = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
+  const notifications = createNotifications({ db, clock, logger, mailer, baseUrl: config.http.publicUrl });
   const identity = createIdentityService({
     db,
     clock,
@@ -85,6 +89,16 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     identity: config.identity,
     publicUrl: config.http.publicUrl,
     passwordPolicy: { ...defaultPasswordPolicy, minCharacterClasses: config.identity.passwordMinCharacterClasses },
+    onAccountLocked: (tx, userId, reason, minutes) =>
+      notifications.enqueue(
+        tx,
+        'identity.account_locked',
+        { userId, reason, minutes },
+        {
+          users: [userId],
+          roles: ['owner', 'security_analyst'],
+        },
+      ),
   });
   return {
     config,
@@ -97,7 +111,11 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     audit,
     access,
     identity,
+    notifications,
     version: await readVersion(),
-    close: () => db.close(),
+    close: async () => {
+      mailer?.close();
+      await db.close();
+    },
   };
 }

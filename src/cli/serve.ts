@@ -66,6 +66,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
   const scheduler = startScheduler(core.db, core.logger, [
     { name: 'identity.lock-inactive', intervalMs: 3600_000, run: core.identity.jobs.lockInactiveAccounts },
     { name: 'identity.departures', intervalMs: 60_000, run: core.identity.jobs.processDepartures },
+    { name: 'notifications.deliver', intervalMs: 2_000, run: () => core.notifications.deliverDue() },
   ]);
   const setupToken = await core.identity.issueSetupToken();
   const readyMs = Math.round(performance.now() - started);

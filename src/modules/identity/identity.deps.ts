@@ -2,7 +2,7 @@
 import { createHmac } from 'node:crypto';
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/db.ts';
+import type { Db, Tx } from '../../platform/db/db.ts';
 import type { AccessService } from '../access/access.service.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { PasswordPolicy } from './passwords.ts';
@@ -18,7 +18,11 @@ export interface IdentityDeps {
   identity: Config['identity'];
   publicUrl: string;
   passwordPolicy: PasswordPolicy;
+  /** Tells the person and the admins that an account was locked (enqueued in the same transaction). */
+  onAccountLocked(tx: Tx, userId: string, reason: LockReason, minutes: number | null): Promise<void>;
 }
+
+export type LockReason = 'failed_logins' | 'inactivity' | 'admin' | 'detection' | 'offboarding';
 
 export const addMs = (d: Date, ms: number): Date => new Date(d.getTime() + ms);
 export const minDate = (a: Date, b: Date): Date => (a < b ? a : b);

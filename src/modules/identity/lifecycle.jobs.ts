@@ -36,6 +36,7 @@ export function createLifecycleJobs(deps: IdentityDeps, userCases: ReturnType<ty
             target: { type: 'user', id },
             details: { reason: 'inactivity' },
           });
+          await deps.onAccountLocked(tx, id, 'inactivity', null);
           locked++;
         });
       }

@@ -48,6 +48,7 @@ export function createSignInUseCases(deps: IdentityDeps) {
         requestId: ctx.requestId,
         details: { reason: 'failed_logins', minutes: lockedMinutes },
       });
+      await deps.onAccountLocked(tx, userId, 'failed_logins', lockedMinutes);
     }
   }
 

@@ -240,6 +240,7 @@ export function createUserUseCases(deps: IdentityDeps) {
           ...ctxOf(ctx),
           details: { reason: 'admin' },
         });
+        await deps.onAccountLocked(tx, userId, 'admin', null);
         return { id: userId, status: 'locked' as const };
       });
     },

@@ -1,0 +1,28 @@
+/**
+ * The closed catalogue of notices. Params are ids, enums and numbers only (DAT-05); a notice names accounts
+ * by id and points to the web UI, where the reader's own permissions decide what they see.
+ */
+import { z } from 'zod';
+
+export const templates = {
+  'identity.account_locked': {
+    params: z.strictObject({
+      userId: z.uuid(),
+      reason: z.enum(['failed_logins', 'inactivity', 'admin', 'detection', 'offboarding']),
+      minutes: z.number().int().nullable(),
+    }),
+    render: (p: { userId: string; reason: string; minutes: number | null }, baseUrl: string) => ({
+      subject: 'Strongroom: an account was locked',
+      text: [
+        `Account ${p.userId} was locked (${p.reason.replace('_', ' ')})${p.minutes ? ` for ${p.minutes} minutes` : ''}.`,
+        '',
+        `Review it: ${baseUrl}/users/${p.userId}`,
+        '',
+        'If this was you and you did not expect it, contact your security team.',
+      ].join('\n'),
+    }),
+  },
+} as const;
+
+export type TemplateName = keyof typeof templates;
+export type TemplateParams<T extends TemplateName> = z.infer<(typeof templates)[T]['params']>;
