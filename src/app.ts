@@ -138,8 +138,9 @@ async function registerWebUi(app: FastifyInstance, webDir: string): Promise<void
   if (hasUi) {
     await app.register(fastifyStatic, {
       root: webDir,
-      wildcard: false,
-      index: false,
+      // wildcard: files are looked up per request, so a rebuilt UI is served without a restart
+      wildcard: true,
+      index: ['index.html'],
       setHeaders: (res, filePath) => {
         res.header(
           'cache-control',

@@ -1,0 +1,69 @@
+import { Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { IconListCheck } from '../../components/icons.tsx';
+import { AuditEventDrawer } from './AuditEventDrawer.tsx';
+import { AuditFiltersBar } from './AuditFiltersBar.tsx';
+import { AuditTable } from './AuditTable.tsx';
+import { AuditVerifyPanel } from './AuditVerifyPanel.tsx';
+import type { AuditEvent } from './audit.api.ts';
+import { useAuditEvents } from './audit.api.ts';
+import { useAuditFilters } from './audit-filters.ts';
+
+/** `/audit`: the log newest first, filtered from the URL, paged by sequence number, with a chain check. */
+export function AuditPage() {
+  const [filters, setFilters] = useAuditFilters();
+  const events = useAuditEvents(filters);
+  const [open, setOpen] = useState<AuditEvent | null>(null);
+
+  const items = events.data?.pages.flatMap((p) => p.items) ?? [];
+  const filtered = Boolean(filters.action || filters.outcome);
+
+  return (
+    <Stack gap="lg">
+      <title>Audit log · Strongroom</title>
+      <div>
+        <Title order={2}>Audit log</Title>
+        <Text c="dimmed">Who did what, when, and with what outcome. Newest entries first.</Text>
+      </div>
+      <AuditVerifyPanel />
+      <AuditFiltersBar value={filters} onChange={setFilters} />
+      {events.isPending && (
+        <Center py="xl">
+          <Loader aria-label="Loading audit entries" />
+        </Center>
+      )}
+      {events.isError && (
+        <ErrorAlert error={events.error} title="Could not load the audit log" onRetry={() => events.refetch()} />
+      )}
+      {events.isSuccess && items.length === 0 && (
+        <EmptyStateCard
+          icon={<IconListCheck size={28} />}
+          title={filtered ? 'No entries match these filters' : 'The audit log is empty'}
+          description={
+            filtered
+              ? 'Check the action name (it must match exactly), or clear the filters.'
+              : 'Entries appear as soon as anyone signs in or changes something.'
+          }
+        />
+      )}
+      {items.length > 0 && <AuditTable items={items} onOpen={setOpen} />}
+      {events.isSuccess && (
+        <Group justify="space-between">
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {items.length} {items.length === 1 ? 'entry' : 'entries'} shown
+            {events.hasNextPage ? '; older entries exist.' : items.length > 0 ? '; this is the start of the log.' : '.'}
+          </Text>
+          {events.hasNextPage && (
+            <Button variant="default" onClick={() => events.fetchNextPage()} loading={events.isFetchingNextPage}>
+              Load older entries
+            </Button>
+          )}
+        </Group>
+      )}
+      {events.isFetchNextPageError && <ErrorAlert error={events.error} title="Could not load older entries" />}
+      <AuditEventDrawer event={open} onClose={() => setOpen(null)} />
+    </Stack>
+  );
+}

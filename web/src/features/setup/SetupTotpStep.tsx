@@ -1,0 +1,85 @@
+import { ActionIcon, Box, Button, Center, CopyButton, Group, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { QRCodeSVG } from 'qrcode.react';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { IconCheck, IconCopy } from '../../components/icons.tsx';
+import type { SetupStartResponse } from './setup.api.ts';
+import { placeOfSetupError } from './setup-errors.ts';
+
+interface SetupTotpStepProps {
+  enrolment: SetupStartResponse;
+  submitting: boolean;
+  error: unknown;
+  onBack: () => void;
+  onSubmit: (code: string, onCodeError: (message: string) => void) => void;
+}
+
+export function SetupTotpStep({ enrolment, submitting, error, onBack, onSubmit }: SetupTotpStepProps) {
+  const form = useForm({
+    initialValues: { code: '' },
+    validate: { code: (v) => (/^\d{6}$/.test(v.trim()) ? null : 'Enter the 6-digit code shown by your app.') },
+  });
+  // Known failures are shown where they can be fixed (this field, step 1, or a page-wide notice).
+  const unexpected = error != null && placeOfSetupError(error) === 'unexpected';
+
+  return (
+    <form
+      onSubmit={form.onSubmit(({ code }) => onSubmit(code.trim(), (message) => form.setFieldError('code', message)))}
+      noValidate
+    >
+      <Stack gap="md">
+        <Text size="sm">
+          Scan this QR code with an authenticator app (such as Aegis, Google Authenticator, 1Password or FreeOTP), or
+          type the secret key into it. Then enter the 6-digit code it shows.
+        </Text>
+        <Center>
+          {/* Always dark on white with a quiet zone: scanners struggle with inverted or cramped codes. */}
+          <Box p="xs" bg="white" style={{ borderRadius: 8, lineHeight: 0 }} data-testid="totp-qr">
+            <QRCodeSVG
+              value={enrolment.otpauthUrl}
+              size={192}
+              marginSize={2}
+              level="M"
+              title="QR code for your authenticator app"
+            />
+          </Box>
+        </Center>
+        <TextInput
+          label="Secret key"
+          value={enrolment.totpSecret}
+          readOnly
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', letterSpacing: '0.05em' } }}
+          onFocus={(e) => e.currentTarget.select()}
+          rightSection={
+            <CopyButton value={enrolment.totpSecret}>
+              {({ copied, copy }) => (
+                <Tooltip label={copied ? 'Copied' : 'Copy to clipboard'}>
+                  <ActionIcon variant="subtle" onClick={copy} aria-label={copied ? 'Copied' : 'Copy to clipboard'}>
+                    {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
+                  </ActionIcon>
+                </Tooltip>
+              )}
+            </CopyButton>
+          }
+        />
+        <TextInput
+          label="Authentication code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={6}
+          autoFocus
+          {...form.getInputProps('code')}
+        />
+        {unexpected && <ErrorAlert error={error} title="Could not create the administrator" />}
+        <Group justify="space-between">
+          <Button variant="default" onClick={onBack} disabled={submitting}>
+            Back
+          </Button>
+          <Button type="submit" loading={submitting}>
+            Create administrator
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
