@@ -16,6 +16,7 @@ import type { Core } from './core.ts';
 import { accessRoutes } from './modules/access/index.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import { identityRoutes } from './modules/identity/index.ts';
+import { mfaRoutes } from './modules/identity/mfa.routes.ts';
 import { userRoutes } from './modules/identity/users.routes.ts';
 import { createGuard } from './platform/http/auth.ts';
 import { registerErrorHandler, sendError } from './platform/http/error-handler.ts';
@@ -118,6 +119,18 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
   );
   const authRateLimit = { max: opts.authRateLimitPerMinute ?? 300, timeWindow: '1 minute' };
   await app.register(userRoutes({ identity: core.identity, guard, authRateLimit }));
+  await app.register(
+    mfaRoutes({
+      db: core.db,
+      clock: core.clock,
+      mfa: core.mfa,
+      audit: core.audit,
+      guard,
+      stepUpMaxAgeSeconds: config.session.stepUpMaxAgeSeconds,
+      smsDevOutbox: core.smsDevOutbox,
+      sealKey: core.keyring.derive('identity.secret-seal.v1'),
+    }),
+  );
   await app.register(
     accessRoutes({
       db: core.db,

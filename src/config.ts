@@ -69,6 +69,9 @@ const envSchema = z.object({
   STRONGROOM_STEP_UP_MAX_AGE_SECONDS: intFrom(30, 86_400).default(600),
   STRONGROOM_INACTIVITY_LOCK_DAYS: intFrom(1, 3650).default(30),
   STRONGROOM_PASSWORD_MIN_CHARACTER_CLASSES: intFrom(1, 4).default(3),
+  STRONGROOM_SMS_PROVIDER_URL: urlWith(['https:', 'http:'], 'https://').optional(),
+  STRONGROOM_SMS_PROVIDER_TOKEN: z.string().min(1).optional(),
+  STRONGROOM_SMS_FROM: z.string().min(1).max(20).default('Strongroom'),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -86,6 +89,11 @@ export interface Config {
   readonly database: { readonly url: string | undefined };
   readonly redis: { readonly url: string | undefined };
   readonly mail: { readonly smtpUrl: string | undefined; readonly from: string };
+  readonly sms: {
+    readonly providerUrl: string | undefined;
+    readonly providerToken: string | undefined;
+    readonly from: string;
+  };
   readonly audit: { readonly checkpointSeconds: number };
   readonly keys: { readonly rootKeyBase64: string | undefined };
   readonly log: { readonly level: string };
@@ -128,6 +136,9 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
   if (Boolean(e.STRONGROOM_TLS_CERT_FILE) !== Boolean(e.STRONGROOM_TLS_KEY_FILE)) {
     problems.push('STRONGROOM_TLS_CERT_FILE and STRONGROOM_TLS_KEY_FILE must be set together');
   }
+  if (e.STRONGROOM_SMS_PROVIDER_URL && !e.STRONGROOM_SMS_PROVIDER_TOKEN) {
+    problems.push('STRONGROOM_SMS_PROVIDER_TOKEN is required with STRONGROOM_SMS_PROVIDER_URL');
+  }
   if (e.STRONGROOM_SESSION_IDLE_TIMEOUT_SECONDS > e.STRONGROOM_SESSION_ABSOLUTE_TIMEOUT_SECONDS) {
     problems.push(
       'STRONGROOM_SESSION_IDLE_TIMEOUT_SECONDS must not exceed STRONGROOM_SESSION_ABSOLUTE_TIMEOUT_SECONDS',
@@ -150,6 +161,11 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     database: { url: e.DATABASE_URL },
     redis: { url: e.REDIS_URL },
     mail: { smtpUrl: e.STRONGROOM_SMTP_URL, from: e.STRONGROOM_MAIL_FROM },
+    sms: {
+      providerUrl: e.STRONGROOM_SMS_PROVIDER_URL,
+      providerToken: e.STRONGROOM_SMS_PROVIDER_TOKEN,
+      from: e.STRONGROOM_SMS_FROM,
+    },
     audit: { checkpointSeconds: e.STRONGROOM_AUDIT_CHECKPOINT_SECONDS },
     keys: { rootKeyBase64: e.STRONGROOM_ROOT_KEY },
     log: { level: e.STRONGROOM_LOG_LEVEL },

@@ -8,6 +8,12 @@ import type { Config } from './config.ts';
 import { type AccessService, createAccessService } from './modules/access/index.ts';
 import { type AuditLog, createAuditLog, type PublishedAuditEntry } from './modules/audit/index.ts';
 import { createIdentityService, type IdentityService } from './modules/identity/index.ts';
+import {
+  createDevOutboxSmsSender,
+  createHttpSmsSender,
+  createMfaMethods,
+  type MfaMethods,
+} from './modules/identity/mfa/index.ts';
 import { defaultPasswordPolicy } from './modules/identity/passwords.ts';
 import { createNotifications, createSmtpMailer, type Notifications } from './modules/notifications/index.ts';
 import { modules } from './modules/registry.ts';
@@ -37,6 +43,9 @@ export interface Core {
   access: AccessService;
   identity: IdentityService;
   notifications: Notifications;
+  mfa: MfaMethods;
+  /** True when SMS codes go to the development outbox instead of a provider. */
+  smsDevOutbox: boolean;
   version: string;
   close(): Promise<void>;
 }
@@ -78,12 +87,26 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
   const access = createAccessService({ clock, audit });
   const mailer = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
   const notifications = createNotifications({ db, clock, logger, mailer, baseUrl: config.http.publicUrl });
+  const sealKey = keyring.derive('identity.secret-seal.v1');
+  // Without a provider, SMS codes go to a sealed outbox an admin can read in the app (development installs).
+  const smsDevOutbox = !config.sms.providerUrl;
+  const sms = config.sms.providerUrl
+    ? createHttpSmsSender({ url: config.sms.providerUrl, token: config.sms.providerToken ?? '', from: config.sms.from })
+    : createDevOutboxSmsSender(db, sealKey, clock);
+  const mfa = createMfaMethods({
+    clock,
+    sealKey,
+    smsCodeKey: keyring.derive('identity.mfa-code-mac.v1'),
+    sms,
+    webauthn: { rpId: new URL(config.http.publicUrl).hostname, rpName: 'Strongroom', origin: config.http.publicUrl },
+  });
   const identity = createIdentityService({
     db,
     clock,
     audit,
     access,
-    sealKey: keyring.derive('identity.secret-seal.v1'),
+    mfa,
+    sealKey,
     sessionMacKey: keyring.derive('identity.session-mac.v1'),
     session: config.session,
     identity: config.identity,
@@ -112,6 +135,8 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     access,
     identity,
     notifications,
+    smsDevOutbox,
+    mfa,
     version: await readVersion(),
     close: async () => {
       mailer?.close();

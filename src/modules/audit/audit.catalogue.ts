@@ -7,6 +7,20 @@ import { z } from 'zod';
 
 const none = z.strictObject({});
 const id = z.uuid();
+const mfaMethod = z.enum(['totp', 'webauthn', 'sms', 'recovery_code']);
+const mfaFailure = z.enum([
+  'bad_code',
+  'code_reused',
+  'code_expired',
+  'too_many_attempts',
+  'challenge_expired',
+  'unknown_credential',
+  'verification_failed',
+  'counter_regressed',
+  'credential_exists',
+  'method_unavailable',
+  'rate_limited',
+]);
 const permission = z
   .string()
   .regex(/^[a-z_]+\.[a-z_.]+$/)
@@ -40,9 +54,15 @@ export const auditCatalogue = {
     reason: z.enum(['failed_logins', 'inactivity', 'admin', 'detection', 'offboarding']),
     minutes: z.number().int().min(1).nullable().optional(),
   }),
-  'identity.mfa.enrolled': z.strictObject({ method: z.enum(['totp', 'webauthn', 'sms', 'recovery_codes']) }),
+  'identity.mfa.enrolled': z.strictObject({ method: mfaMethod }),
+  'identity.mfa.removed': z.strictObject({ method: mfaMethod }),
+  'identity.mfa.enrolment_failed': z.strictObject({ method: z.enum(['webauthn', 'sms']), reason: mfaFailure }),
+  'identity.mfa.recovery_codes_generated': z.strictObject({ replacedUnused: z.number().int().min(0) }),
+  'auth.mfa.sms_sent': z.strictObject({ purpose: z.enum(['enrolment', 'login']) }),
+  'auth.mfa.recovery_code_used': z.strictObject({ remaining: z.number().int().min(0) }),
+  'identity.sms_outbox.read': z.strictObject({ returned: z.number().int().min(0) }),
   'identity.password.set': z.strictObject({ via: z.enum(['setup', 'init', 'enrolment', 'change', 'reset']) }),
-  'auth.login.password_verified': z.strictObject({ challengeMethods: z.array(z.enum(['totp'])).max(4) }),
+  'auth.login.password_verified': z.strictObject({ challengeMethods: z.array(mfaMethod).max(4) }),
   'auth.login.failed': z.strictObject({
     reason: z.enum([
       'unknown_account',
@@ -53,16 +73,14 @@ export const auditCatalogue = {
       'throttled',
     ]),
   }),
-  'auth.mfa.failed': z.strictObject({
-    reason: z.enum(['bad_code', 'code_reused', 'challenge_expired', 'too_many_attempts', 'method_unavailable']),
-  }),
-  'auth.login.succeeded': z.strictObject({ method: z.enum(['totp']) }),
+  'auth.mfa.failed': z.strictObject({ reason: mfaFailure, method: mfaMethod.optional() }),
+  'auth.login.succeeded': z.strictObject({ method: mfaMethod }),
   'auth.session.replaced': z.strictObject({ endedSessions: z.number().int().min(1) }),
   'auth.session.expired': z.strictObject({ reason: z.enum(['idle', 'absolute']) }),
   'auth.logout': none,
   'auth.session.revoked': z.strictObject({ by: z.enum(['self', 'admin', 'system']) }),
-  'auth.step_up.succeeded': z.strictObject({ method: z.enum(['totp']) }),
-  'auth.step_up.failed': z.strictObject({ reason: z.enum(['bad_code', 'code_reused']) }),
+  'auth.step_up.succeeded': z.strictObject({ method: mfaMethod }),
+  'auth.step_up.failed': z.strictObject({ reason: mfaFailure, method: mfaMethod.optional() }),
   'auth.service_token.rejected': z.strictObject({ reason: z.enum(['unknown', 'expired', 'revoked', 'cidr', 'scope']) }),
   'access.elevation.started': z.strictObject({
     minutes: z.number().int().min(1).max(60),

@@ -5,6 +5,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db/db.ts';
 import type { AccessService } from '../access/access.service.ts';
 import type { AuditLog } from '../audit/index.ts';
+import type { MfaMethods } from './mfa/index.ts';
 import type { PasswordPolicy } from './passwords.ts';
 
 export interface IdentityDeps {
@@ -18,6 +19,7 @@ export interface IdentityDeps {
   identity: Config['identity'];
   publicUrl: string;
   passwordPolicy: PasswordPolicy;
+  mfa: MfaMethods;
   /** Tells the person and the admins that an account was locked (enqueued in the same transaction). */
   onAccountLocked(tx: Tx, userId: string, reason: LockReason, minutes: number | null): Promise<void>;
 }

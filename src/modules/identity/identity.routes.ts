@@ -127,6 +127,39 @@ export function identityRoutes(deps: IdentityRouteDeps) {
     );
 
     r.post(
+      '/api/v1/auth/mfa/options',
+      {
+        config: limited,
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign-in step 2 preparation: passkey options, or send an SMS code',
+          body: s.mfaOptionsBody,
+          response: { 200: s.mfaOptionsResponse, 400: errorResponse, 401: errorResponse, 429: errorResponse },
+        },
+      },
+      async (req, reply) =>
+        reply.header('cache-control', 'no-store').send(await identity.beginSecondFactor(req.body, contextOf(req))),
+    );
+
+    r.post(
+      '/api/v1/auth/step-up/options',
+      {
+        preHandler: guard(),
+        config: limited,
+        schema: {
+          tags: ['auth'],
+          summary: 'Step-up preparation: passkey options, or send an SMS code',
+          body: s.stepUpOptionsBody,
+          response: { 200: s.mfaOptionsResponse, 400: errorResponse, ...authErrors },
+        },
+      },
+      async (req, reply) =>
+        reply
+          .header('cache-control', 'no-store')
+          .send(await identity.beginStepUp(principalOf(req), req.body.method, contextOf(req))),
+    );
+
+    r.post(
       '/api/v1/auth/step-up',
       {
         preHandler: guard(),

@@ -1,5 +1,6 @@
 /** Request and response schemas of the identity routes (shared with the web UI). */
 import { z } from 'zod';
+import { mfaSchemas } from './mfa/index.ts';
 
 const email = z
   .string()
@@ -21,15 +22,31 @@ export const setupCompleteBody = z.strictObject({
 export const userSummary = z.object({ id: z.uuid(), email: z.string(), roles: z.array(z.string()) });
 
 export const loginBody = z.strictObject({ email: z.string().max(254), password: z.string().max(1024) });
+const mfaMethodName = z.enum(['totp', 'webauthn', 'sms', 'recovery_code']);
 export const loginResponse = z.object({
   mfaRequired: z.literal(true),
   challengeId: z.string(),
-  methods: z.array(z.enum(['totp'])),
+  methods: z.array(mfaMethodName).describe('Second factors this account has enrolled'),
 });
-export const mfaBody = z.strictObject({
-  challengeId: z.string().min(16).max(200),
-  method: z.enum(['totp']),
-  code: z.string().max(20),
+const challengeId = z.string().min(16).max(200);
+/** One second factor: a code (TOTP, SMS, recovery code) or a passkey assertion. */
+const secondFactorFields = [
+  { method: z.literal('totp'), code: z.string().max(20) },
+  { method: z.literal('sms'), code: z.string().max(20) },
+  { method: z.literal('recovery_code'), code: z.string().max(40) },
+  { method: z.literal('webauthn'), response: mfaSchemas.authenticationResponse },
+] as const;
+export const mfaBody = z.discriminatedUnion(
+  'method',
+  secondFactorFields.map((f) => z.strictObject({ challengeId, ...f })) as unknown as [
+    z.ZodObject<{ challengeId: typeof challengeId; method: z.ZodLiteral<'totp'>; code: z.ZodString }>,
+  ],
+);
+export const mfaOptionsBody = z.strictObject({ challengeId, method: z.enum(['webauthn', 'sms']) });
+export const mfaOptionsResponse = z.object({
+  method: z.enum(['webauthn', 'sms']),
+  options: z.unknown().optional().describe('PublicKeyCredentialRequestOptionsJSON for navigator.credentials.get()'),
+  expiresAt: z.string().optional().describe('When the SMS code expires'),
 });
 export const mfaResponse = z.object({ user: userSummary, csrfToken: z.string() });
 export const meResponse = z.object({
@@ -66,7 +83,13 @@ export const passwordPolicyResponse = z.object({
 export const setupCompleteResponse = z.object({ user: userSummary });
 
 export const uuidParam = z.strictObject({ id: z.uuid() });
-export const stepUpBody = z.strictObject({ method: z.enum(['totp']), code: z.string().max(20) });
+export const stepUpBody = z.discriminatedUnion(
+  'method',
+  secondFactorFields.map((f) => z.strictObject({ ...f })) as unknown as [
+    z.ZodObject<{ method: z.ZodLiteral<'totp'>; code: z.ZodString }>,
+  ],
+);
+export const stepUpOptionsBody = z.strictObject({ method: z.enum(['webauthn', 'sms']) });
 export const elevateBody = z.strictObject({
   reason: z.string().trim().min(10, 'must say why, in at least 10 characters').max(500),
   minutes: z.number().int().min(1).max(60).default(30),

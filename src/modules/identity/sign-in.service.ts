@@ -12,11 +12,20 @@ import { newId, newSecret, sha256 } from '../../platform/ids.ts';
 import { addMs, csrfFor, type IdentityDeps, minDate, sessionLifetimes } from './identity.deps.ts';
 import * as errors from './identity.errors.ts';
 import * as repo from './identity.repository.ts';
+import type { MfaFailureReason, MfaMethod } from './mfa/index.ts';
 import { dummyPasswordHash, verifyPassword } from './passwords.ts';
 import { matchTotp } from './totp.ts';
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
 const CHALLENGE_MAX_ATTEMPTS = 5;
+
+export type SecondFactor =
+  | { method: 'totp'; code: string }
+  | { method: 'sms'; code: string }
+  | { method: 'recovery_code'; code: string }
+  | { method: 'webauthn'; response: unknown };
+
+type CheckResult = { ok: true } | { ok: false; reason: MfaFailureReason };
 
 type LoginFailure =
   | 'unknown_account'
@@ -52,20 +61,58 @@ export function createSignInUseCases(deps: IdentityDeps) {
     }
   }
 
-  /** The TOTP check shared by sign-in and step-up: match, and refuse a step already used. */
-  async function checkTotp(
-    tx: Tx,
-    userId: string,
-    code: string,
-  ): Promise<'ok' | 'bad_code' | 'code_reused' | 'missing'> {
+  /** The TOTP check: match within ±1 step, and refuse a step already used. */
+  async function checkTotp(tx: Tx, userId: string, code: string): Promise<CheckResult> {
     const totp = await repo.lockTotp(tx, userId);
-    if (!totp) return 'missing';
+    if (!totp) return { ok: false, reason: 'method_unavailable' };
     const secret = open(deps.sealKey, totp.secret_sealed, `identity.totp:${userId}`).toString('utf8');
     const step = matchTotp(secret, code, clock.now());
-    if (step === undefined) return 'bad_code';
-    if (step <= Number(totp.last_used_step)) return 'code_reused';
+    if (step === undefined) return { ok: false, reason: 'bad_code' };
+    if (step <= Number(totp.last_used_step)) return { ok: false, reason: 'code_reused' };
     await repo.setTotpStep(tx, userId, step);
-    return 'ok';
+    return { ok: true };
+  }
+
+  /** Every second factor (IAM-03) behind one check, shared by sign-in and step-up. */
+  async function checkSecondFactor(
+    tx: Tx,
+    userId: string,
+    input: SecondFactor,
+    ctx: RequestContext,
+  ): Promise<CheckResult> {
+    switch (input.method) {
+      case 'totp':
+        return checkTotp(tx, userId, input.code);
+      case 'webauthn': {
+        const r = await deps.mfa.finishWebauthnLogin(tx, userId, input.response as never);
+        return r.ok ? { ok: true } : { ok: false, reason: r.reason };
+      }
+      case 'sms': {
+        const r = await deps.mfa.verifySmsLoginCode(tx, userId, input.code);
+        return r.ok ? { ok: true } : { ok: false, reason: r.reason };
+      }
+      case 'recovery_code': {
+        const r = await deps.mfa.consumeRecoveryCode(tx, userId, input.code);
+        if (!r.ok) return { ok: false, reason: r.reason };
+        await audit.append(tx, {
+          action: 'auth.mfa.recovery_code_used',
+          outcome: 'success',
+          actor: { type: 'user', id: userId },
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+          details: { remaining: r.remaining },
+        });
+        return { ok: true };
+      }
+    }
+  }
+
+  /** A usable, unexpired sign-in challenge, locked for this transaction. */
+  async function liveChallenge(tx: Tx, challengeId: string) {
+    const ch = await repo.lockChallenge(tx, sha256(challengeId));
+    if (!ch || ch.consumed_at || ch.expires_at <= clock.now() || ch.attempts >= CHALLENGE_MAX_ATTEMPTS)
+      return undefined;
+    return ch;
   }
 
   return {
@@ -98,6 +145,7 @@ export function createSignInUseCases(deps: IdentityDeps) {
         throw errors.invalidCredentials();
       }
       const challengeToken = newSecret();
+      const methods = await deps.mfa.listMethods(db, user.id);
       await db.transaction(async (tx) => {
         await repo.insertChallenge(tx, {
           id: newId(),
@@ -112,42 +160,73 @@ export function createSignInUseCases(deps: IdentityDeps) {
           actor: { type: 'user', id: user.id },
           ip: ctx.ip,
           requestId: ctx.requestId,
-          details: { challengeMethods: ['totp'] },
+          details: { challengeMethods: methods },
         });
       });
-      return { mfaRequired: true as const, challengeId: challengeToken, methods: ['totp' as const] };
+      return { mfaRequired: true as const, challengeId: challengeToken, methods };
     },
 
-    async verifyMfa(input: { challengeId: string; method: 'totp'; code: string }, ctx: RequestContext) {
+    /** Prepares a second factor that needs a round trip: passkey options, or an SMS code sent to the phone. */
+    async beginSecondFactor(input: { challengeId: string; method: 'webauthn' | 'sms' }, ctx: RequestContext) {
+      const out = await db.transaction(async (tx) => {
+        const ch = await liveChallenge(tx, input.challengeId);
+        if (!ch) return { error: errors.challengeExpired() };
+        if (input.method === 'webauthn') {
+          const r = await deps.mfa.beginWebauthnLogin(tx, ch.user_id);
+          return r.ok ? { options: r.options } : { error: r.error };
+        }
+        const r = await deps.mfa.sendSmsLoginCode(tx, ch.user_id);
+        if (!r.ok) return { error: r.error };
+        await audit.append(tx, {
+          action: 'auth.mfa.sms_sent',
+          outcome: 'success',
+          actor: { type: 'user', id: ch.user_id },
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+          details: { purpose: 'login' },
+        });
+        return { sms: r };
+      });
+      if ('error' in out && out.error) throw out.error;
+      if ('sms' in out && out.sms) {
+        await out.sms.deliver(); // after commit: the code exists before the phone gets it
+        return { method: 'sms' as const, expiresAt: out.sms.expiresAt.toISOString() };
+      }
+      return { method: 'webauthn' as const, options: (out as { options: unknown }).options };
+    },
+
+    async verifyMfa(input: { challengeId: string } & SecondFactor, ctx: RequestContext) {
       const sessionToken = newSecret();
       const result = await db.transaction(async (tx) => {
         const now = clock.now();
         const ch = await repo.lockChallenge(tx, sha256(input.challengeId));
         const actor = ch ? { type: 'user' as const, id: ch.user_id } : { type: 'anonymous' as const };
-        const fail = async (reason: 'bad_code' | 'code_reused' | 'challenge_expired' | 'too_many_attempts') => {
+        const method = input.method as MfaMethod;
+        /** `expired`: the sign-in attempt itself is over (start again), not just this factor. */
+        const fail = async (reason: MfaFailureReason, expired = false) => {
           await audit.append(tx, {
             action: 'auth.mfa.failed',
             outcome: 'failure',
             actor,
             ip: ctx.ip,
             requestId: ctx.requestId,
-            details: { reason },
+            details: { reason, method },
           });
-          return { failed: reason } as const;
+          return { failed: reason, expired } as const;
         };
-        if (!ch || ch.consumed_at || ch.expires_at <= now) return fail('challenge_expired');
-        if (ch.attempts >= CHALLENGE_MAX_ATTEMPTS) return fail('too_many_attempts');
+        if (!ch || ch.consumed_at || ch.expires_at <= now) return fail('challenge_expired', true);
+        if (ch.attempts >= CHALLENGE_MAX_ATTEMPTS) return fail('too_many_attempts', true);
         const user = await repo.findUserById(tx, ch.user_id);
         if (!user || user.status !== 'active' || (user.locked_until && user.locked_until > now)) {
           await repo.updateChallenge(tx, ch.id, ch.attempts + 1, now);
-          return fail('challenge_expired');
+          return fail('challenge_expired', true);
         }
-        const check = await checkTotp(tx, ch.user_id, input.code);
-        if (check !== 'ok') {
+        const check = await checkSecondFactor(tx, ch.user_id, input, ctx);
+        if (!check.ok) {
           const attempts = ch.attempts + 1;
           await repo.updateChallenge(tx, ch.id, attempts, attempts >= CHALLENGE_MAX_ATTEMPTS ? now : null);
           await countFailure(tx, ch.user_id, ctx);
-          return fail(check === 'code_reused' ? 'code_reused' : 'bad_code');
+          return fail(check.reason);
         }
         await repo.updateChallenge(tx, ch.id, ch.attempts + 1, now);
         const ended = await repo.endLiveSessions(tx, ch.user_id, 'replaced', now);
@@ -178,7 +257,7 @@ export function createSignInUseCases(deps: IdentityDeps) {
           ...base,
           action: 'auth.login.succeeded',
           target: { type: 'session', id: sessionId },
-          details: { method: 'totp' },
+          details: { method },
         });
         if (elevatedUntil) {
           await repo.insertElevation(tx, {
@@ -196,35 +275,56 @@ export function createSignInUseCases(deps: IdentityDeps) {
         return { user: { id: user.id, email: user.email, roles }, sessionId, expiresAt } as const;
       });
       if ('failed' in result) {
-        throw result.failed === 'challenge_expired' || result.failed === 'too_many_attempts'
-          ? errors.challengeExpired()
-          : errors.mfaInvalid();
+        throw result.expired ? errors.challengeExpired() : errors.mfaInvalid();
       }
       return { ...result, sessionToken, csrfToken: csrfFor(deps.sessionMacKey, sessionToken) };
     },
 
+    /** Step-up options for passkeys or SMS inside a session (same round trip as at sign-in). */
+    async beginStepUp(p: Principal, method: 'webauthn' | 'sms', ctx: RequestContext) {
+      const out = await db.transaction(async (tx) => {
+        if (method === 'webauthn') {
+          const r = await deps.mfa.beginWebauthnLogin(tx, p.userId);
+          return r.ok ? { options: r.options } : { error: r.error };
+        }
+        const r = await deps.mfa.sendSmsLoginCode(tx, p.userId);
+        if (!r.ok) return { error: r.error };
+        await audit.append(tx, {
+          action: 'auth.mfa.sms_sent',
+          outcome: 'success',
+          actor: { type: 'user', id: p.userId },
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+          details: { purpose: 'login' },
+        });
+        return { sms: r };
+      });
+      if ('error' in out && out.error) throw out.error;
+      if ('sms' in out && out.sms) {
+        await out.sms.deliver();
+        return { method: 'sms' as const, expiresAt: out.sms.expiresAt.toISOString() };
+      }
+      return { method: 'webauthn' as const, options: (out as { options: unknown }).options };
+    },
+
     /** Step-up: a fresh second factor inside the session, required before reveals and elevation. */
-    async stepUp(p: Principal, input: { method: 'totp'; code: string }, ctx: RequestContext) {
+    async stepUp(p: Principal, input: SecondFactor, ctx: RequestContext) {
+      const method = input.method as MfaMethod;
       const outcome = await db.transaction(async (tx) => {
-        const check = await checkTotp(tx, p.userId, input.code);
+        const check = await checkSecondFactor(tx, p.userId, input, ctx);
         const base = { actor: { type: 'user' as const, id: p.userId }, ip: ctx.ip, requestId: ctx.requestId };
-        if (check !== 'ok') {
+        if (!check.ok) {
           await countFailure(tx, p.userId, ctx);
           await audit.append(tx, {
             ...base,
             action: 'auth.step_up.failed',
             outcome: 'failure',
-            details: { reason: check === 'code_reused' ? 'code_reused' : 'bad_code' },
+            details: { reason: check.reason, method },
           });
           return false;
         }
         await repo.setSessionMfa(tx, p.sessionId, clock.now());
-        await audit.append(tx, {
-          ...base,
-          action: 'auth.step_up.succeeded',
-          outcome: 'success',
-          details: { method: 'totp' },
-        });
+        await audit.append(tx, { ...base, action: 'auth.step_up.succeeded', outcome: 'success', details: { method } });
         return true;
       });
       if (!outcome) throw errors.mfaInvalid();

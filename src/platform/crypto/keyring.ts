@@ -66,6 +66,7 @@ export type KeyPurpose =
   | 'audit.pseudonym.v1'
   | 'identity.session-mac.v1'
   | 'identity.secret-seal.v1'
+  | 'identity.mfa-code-mac.v1'
   | 'audit.signing.v1';
 
 export interface Keyring {
