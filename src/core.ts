@@ -20,9 +20,10 @@ import { modules } from './modules/registry.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import {
   createKeyring,
-  ensureRootKeyFile,
-  envRootKeyProvider,
-  fileRootKeyProvider,
+  ensureKeyFiles,
+  envKeyProvider,
+  fileKeyProvider,
+  type KeyProvider,
   type Keyring,
 } from './platform/crypto/keyring.ts';
 import { type DataDirLayout, ensureDataDir, tightenPermissions } from './platform/data-dir.ts';
@@ -66,12 +67,12 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
   const logger = opts.logger ?? createLogger(config.log.level);
   const clock = opts.clock ?? systemClock;
   const layout = await ensureDataDir(config.dataDir);
-  let provider: Awaited<ReturnType<typeof fileRootKeyProvider>>;
+  let provider: KeyProvider;
   if (config.keys.rootKeyBase64) {
-    provider = envRootKeyProvider(config.keys.rootKeyBase64);
+    provider = envKeyProvider(config.keys.rootKeyBase64);
   } else {
-    if (await ensureRootKeyFile(layout.keys)) logger.info('created a new root key in the data directory');
-    provider = await fileRootKeyProvider(layout.keys);
+    if (await ensureKeyFiles(layout.keys)) logger.info('created new keys in the data directory');
+    provider = await fileKeyProvider(layout.keys);
   }
   const keyring = createKeyring(provider);
   const db = opts.db ?? (await openDatabase({ url: config.database.url, pgliteDir: layout.pgdata }));
