@@ -18,6 +18,7 @@ import { auditRoutes } from './modules/audit/index.ts';
 import { identityRoutes } from './modules/identity/index.ts';
 import { mfaRoutes } from './modules/identity/mfa.routes.ts';
 import { userRoutes } from './modules/identity/users.routes.ts';
+import { vaultRoutes } from './modules/vault/index.ts';
 import { createGuard } from './platform/http/auth.ts';
 import { registerErrorHandler, sendError } from './platform/http/error-handler.ts';
 import { registerSecurityHeaders } from './platform/http/security-headers.ts';
@@ -51,6 +52,7 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
   // Only JSON bodies: a cross-site form cannot send application/json, which closes one CSRF path.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
+  app.decorateRequest('service', null);
   registerErrorHandler(app);
   await registerSecurityHeaders(app);
   await app.register(cookie);
@@ -92,6 +94,7 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
         });
       }),
     onPermissionUsed: (p, permission) => core.access.recordUse(core.db, p, permission),
+    authenticateService: core.identity.authenticateServiceToken,
     onPermissionDenied: (p, permission, ctx) =>
       core.db.transaction(async (tx) => {
         await core.audit.append(tx, {
@@ -140,6 +143,9 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
     }),
   );
   await app.register(auditRoutes({ db: core.db, audit: core.audit, guard }));
+  await app.register(
+    vaultRoutes({ db: core.db, vault: core.vault, ingest: core.ingest, rotation: core.keyRotation, guard }),
+  );
 
   await registerWebUi(app, opts.webDir ?? defaultWebDir);
   return app;

@@ -72,6 +72,21 @@ const envSchema = z.object({
   STRONGROOM_SMS_PROVIDER_URL: urlWith(['https:', 'http:'], 'https://').optional(),
   STRONGROOM_SMS_PROVIDER_TOKEN: z.string().min(1).optional(),
   STRONGROOM_SMS_FROM: z.string().min(1).max(20).default('Strongroom'),
+  STRONGROOM_REVEAL_QUOTAS: z
+    .string()
+    .default('minute=10,hour=60,day=200,week_distinct=500')
+    .transform((v, ctx) => {
+      const out: Record<string, number> = {};
+      for (const part of v.split(',')) {
+        const [k, n] = part.split('=').map((x) => x.trim());
+        if (!k || !['minute', 'hour', 'day', 'week_distinct'].includes(k) || !/^\d+$/.test(n ?? '')) {
+          ctx.addIssue({ code: 'custom', message: 'must be like minute=10,hour=60,day=200,week_distinct=500' });
+          return z.NEVER;
+        }
+        out[k] = Number(n);
+      }
+      return out;
+    }),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -89,6 +104,14 @@ export interface Config {
   readonly database: { readonly url: string | undefined };
   readonly redis: { readonly url: string | undefined };
   readonly mail: { readonly smtpUrl: string | undefined; readonly from: string };
+  readonly vault: {
+    readonly revealQuotas: {
+      readonly perMinute: number;
+      readonly perHour: number;
+      readonly perDay: number;
+      readonly distinctPerWeek: number;
+    };
+  };
   readonly sms: {
     readonly providerUrl: string | undefined;
     readonly providerToken: string | undefined;
@@ -161,6 +184,14 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     database: { url: e.DATABASE_URL },
     redis: { url: e.REDIS_URL },
     mail: { smtpUrl: e.STRONGROOM_SMTP_URL, from: e.STRONGROOM_MAIL_FROM },
+    vault: {
+      revealQuotas: {
+        perMinute: e.STRONGROOM_REVEAL_QUOTAS.minute ?? 10,
+        perHour: e.STRONGROOM_REVEAL_QUOTAS.hour ?? 60,
+        perDay: e.STRONGROOM_REVEAL_QUOTAS.day ?? 200,
+        distinctPerWeek: e.STRONGROOM_REVEAL_QUOTAS.week_distinct ?? 500,
+      },
+    },
     sms: {
       providerUrl: e.STRONGROOM_SMS_PROVIDER_URL,
       providerToken: e.STRONGROOM_SMS_PROVIDER_TOKEN,

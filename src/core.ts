@@ -17,6 +17,15 @@ import {
 import { defaultPasswordPolicy } from './modules/identity/passwords.ts';
 import { createNotifications, createSmtpMailer, type Notifications } from './modules/notifications/index.ts';
 import { modules } from './modules/registry.ts';
+import {
+  createIngest,
+  createKeyRotation,
+  createRecordCrypto,
+  createVaultService,
+  type Ingest,
+  type KeyRotation,
+  type VaultService,
+} from './modules/vault/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import {
   createKeyring,
@@ -45,6 +54,9 @@ export interface Core {
   identity: IdentityService;
   notifications: Notifications;
   mfa: MfaMethods;
+  vault: VaultService;
+  ingest: Ingest;
+  keyRotation: KeyRotation;
   /** True when SMS codes go to the development outbox instead of a provider. */
   smsDevOutbox: boolean;
   version: string;
@@ -124,6 +136,22 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
         },
       ),
   });
+  const crypto = createRecordCrypto(keyring);
+  const vault = createVaultService({
+    db,
+    clock,
+    audit,
+    access,
+    crypto,
+    sealKey: keyring.derive('vault.secret-seal.v1'),
+    quotas: config.vault.revealQuotas,
+    stepUpMaxAgeSeconds: config.session.stepUpMaxAgeSeconds,
+    // lock-down arrives with the detection issue; until then confidential access is never closed this way
+    isLockedDown: async () => false,
+    onCanaryTouched: (tx, userId, ctx) => identity.lockForDetection(tx, userId, ctx),
+  });
+  const ingest = createIngest({ db, clock, audit, crypto, fieldSpecs: vault.fieldSpecs });
+  const keyRotation = createKeyRotation({ db, clock, keyring, crypto, audit, fieldSpecs: vault.fieldSpecs });
   return {
     config,
     layout,
@@ -138,6 +166,9 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     notifications,
     smsDevOutbox,
     mfa,
+    vault,
+    ingest,
+    keyRotation,
     version: await readVersion(),
     close: async () => {
       mailer?.close();

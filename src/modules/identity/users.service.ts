@@ -245,6 +245,23 @@ export function createUserUseCases(deps: IdentityDeps) {
       });
     },
 
+    /** Detection response (LOG-05): lock now and end every session, in the caller's transaction. */
+    async lockForDetection(tx: Tx, userId: string, ctx?: RequestContext) {
+      const u = await users.lockUser(tx, userId);
+      if (!u || u.status !== 'active') return;
+      await users.setStatus(tx, userId, 'locked', { lock_reason: 'detection' });
+      await repo.endLiveSessions(tx, userId, 'locked', clock.now());
+      await audit.append(tx, {
+        action: 'identity.account.locked',
+        outcome: 'success',
+        actor: { type: 'system' },
+        target: { type: 'user', id: userId },
+        ...ctxOf(ctx),
+        details: { reason: 'detection' },
+      });
+      await deps.onAccountLocked(tx, userId, 'detection', null);
+    },
+
     async unlockUser(p: Principal, userId: string, ctx: RequestContext) {
       return db.transaction(async (tx) => {
         const u = await users.lockUser(tx, userId);

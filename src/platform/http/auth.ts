@@ -10,9 +10,18 @@ import { AppError } from '../errors.ts';
 export const SESSION_COOKIE = '__Host-strongroom_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** An ingestion client authenticated by a service token (Bearer). */
+export interface ServiceActor {
+  kind: 'service';
+  tokenId: string;
+  createdBy: string;
+  scopes: readonly string[];
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    service: ServiceActor | null;
   }
 }
 
@@ -22,6 +31,12 @@ export interface AuthPorts {
   onCsrfRejected(principal: Principal, ctx: RequestContext): Promise<void>;
   onPermissionDenied(principal: Principal, permission: string, ctx: RequestContext): Promise<void>;
   onPermissionUsed?(principal: Principal, permission: string): Promise<void>;
+  authenticateService?(token: string, scope: string, ctx: RequestContext): Promise<ServiceActor>;
+}
+
+export interface GuardOptions {
+  /** Also accept `Authorization: Bearer <service token>` holding this scope (no cookie, no CSRF). */
+  serviceScope?: string;
 }
 
 export const contextOf = (req: FastifyRequest): RequestContext => ({
@@ -31,8 +46,21 @@ export const contextOf = (req: FastifyRequest): RequestContext => ({
 });
 
 export function createGuard(ports: AuthPorts) {
-  return function guard(permission?: string): preHandlerAsyncHookHandler {
+  return function guard(permission?: string, opts: GuardOptions = {}): preHandlerAsyncHookHandler {
     return async (req: FastifyRequest, _reply: FastifyReply) => {
+      const authz = req.headers.authorization;
+      if (authz !== undefined) {
+        const bearer = /^Bearer (\S+)$/.exec(authz)?.[1];
+        if (!bearer || !opts.serviceScope || !ports.authenticateService) {
+          throw new AppError(
+            'unauthenticated',
+            'auth.invalid_token',
+            'This endpoint does not accept that Authorization.',
+          );
+        }
+        req.service = await ports.authenticateService(bearer, opts.serviceScope, contextOf(req));
+        return;
+      }
       const token = req.cookies[SESSION_COOKIE];
       if (!token) throw new AppError('unauthenticated', 'auth.unauthenticated', 'Sign in to continue.');
       const ctx = contextOf(req);
@@ -67,6 +95,12 @@ export function createGuard(ports: AuthPorts) {
 }
 
 export type Guard = ReturnType<typeof createGuard>;
+
+/** The user or the service client that the guard let in. */
+export function actorOf(req: FastifyRequest): { kind: 'user'; principal: Principal } | ServiceActor {
+  if (req.service) return req.service;
+  return { kind: 'user', principal: principalOf(req) };
+}
 
 /** The principal set by the guard; a route that calls this without a guard is a programming error. */
 export function principalOf(req: FastifyRequest): Principal {

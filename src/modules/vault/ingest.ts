@@ -1,0 +1,242 @@
+/**
+ * Bulk ingest (DAT-06): NDJSON or CSV streamed with bounded memory (one batch in memory at a time; the stream
+ * is paused while a batch is written), every record encrypted before its first write, idempotent by
+ * (owner, externalRef), per-line errors, a SHA-256 of the exact bytes received, and progress in
+ * `vault.ingests` that the API, UI and CLI poll.
+ */
+import { createHash } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { PassThrough, type Readable } from 'node:stream';
+import type { RequestContext } from '../../platform/actor.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/db.ts';
+import { isAppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { AuditLog } from '../audit/index.ts';
+import { readCsvRows } from './csv.ts';
+import type { RecordCrypto } from './record-crypto.ts';
+import * as repo from './vault.repository.ts';
+import { auditActorOf, normaliseRecordFields, type VaultActor } from './vault.service.ts';
+
+export const BATCH_SIZE = 500;
+const MAX_REPORTED_ERRORS = 1000;
+const MAX_LINE_BYTES = 64 * 1024;
+
+export interface LineError {
+  line: number;
+  code: string;
+  message: string;
+}
+
+export interface IngestDeps {
+  db: Db;
+  clock: Clock;
+  audit: Pick<AuditLog, 'append'>;
+  crypto: RecordCrypto;
+  fieldSpecs: Map<string, import('./field-catalogue.ts').FieldSpec>;
+}
+
+interface Parsed {
+  line: number;
+  ownerId: string;
+  externalRef?: string | undefined;
+  values: Record<string, string>;
+}
+
+const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createIngest(deps: IngestDeps) {
+  const { db, clock, crypto } = deps;
+
+  return {
+    async ingest(
+      actor: VaultActor,
+      body: Readable,
+      opts: {
+        format: 'ndjson' | 'csv';
+        ownerId?: string | undefined;
+        ingestId?: string | undefined;
+        via: 'bulk' | 'cli';
+      },
+      ctx: RequestContext,
+    ) {
+      const ingestId = opts.ingestId ?? newId();
+      const hash = createHash('sha256');
+      let bytes = 0;
+      const counted = new PassThrough();
+      body.on('data', (c: Buffer) => {
+        bytes += c.length;
+        hash.update(c);
+      });
+      body.pipe(counted);
+      await repo.insertIngest(db, {
+        id: ingestId,
+        ownerId: opts.ownerId ?? null,
+        format: opts.format,
+        at: clock.now(),
+        byUser: actor.kind === 'user' ? actor.principal.userId : null,
+        byToken: actor.kind === 'service' ? actor.tokenId : null,
+      });
+      const errors: LineError[] = [];
+      let rejected = 0;
+      let accepted = 0;
+      let lines = 0;
+      const knownOwners = new Map<string, boolean>();
+      const reject = (line: number, code: string, message: string) => {
+        rejected++;
+        if (errors.length < MAX_REPORTED_ERRORS) errors.push({ line, code, message });
+      };
+      let batch: Parsed[] = [];
+
+      const flush = async () => {
+        if (!batch.length) return;
+        const items = batch;
+        batch = [];
+        for (const o of new Set(items.map((i) => i.ownerId))) {
+          if (!knownOwners.has(o)) knownOwners.set(o, await repo.ownerExists(db, o));
+        }
+        const valid = items.filter((i) => {
+          if (knownOwners.get(i.ownerId)) return true;
+          reject(i.line, 'vault.owner_not_found', 'There is no such data owner.');
+          return false;
+        });
+        const withRefs = valid.map((i) => ({
+          ...i,
+          refIdx: i.externalRef ? crypto.externalRefIndex(i.ownerId, i.externalRef) : null,
+        }));
+        await db.transaction(async (tx) => {
+          const existing = await repo.existingRefs(
+            tx,
+            withRefs.flatMap((i) => (i.refIdx ? [{ ownerId: i.ownerId, refIdx: i.refIdx }] : [])),
+          );
+          const seen = new Set<string>();
+          const fresh = withRefs.filter((i) => {
+            if (!i.refIdx) return true;
+            const key = `${i.ownerId}:${i.refIdx.toString('hex')}`;
+            if (existing.has(key) || seen.has(key)) return false; // idempotent: already stored
+            seen.add(key);
+            return true;
+          });
+          const at = clock.now();
+          await repo.insertRecordsBatch(
+            tx,
+            fresh.map((i) => {
+              const id = newId();
+              return {
+                id,
+                ownerId: i.ownerId,
+                refIdx: i.refIdx,
+                sealed: crypto.seal(id, deps.fieldSpecs, i.values),
+                at,
+                byUser: actor.kind === 'user' ? actor.principal.userId : null,
+                byToken: actor.kind === 'service' ? actor.tokenId : null,
+                ingestId,
+              };
+            }),
+          );
+          accepted += withRefs.length;
+          await repo.updateIngest(tx, ingestId, { lines, accepted, rejected, bytes });
+        });
+      };
+
+      const accept = async (line: number, obj: unknown) => {
+        const o = obj as { ownerId?: unknown; externalRef?: unknown; fields?: unknown };
+        if (!o || typeof o !== 'object' || Array.isArray(o))
+          return reject(line, 'vault.line_invalid', 'Each line must be a JSON object.');
+        const ownerId = typeof o.ownerId === 'string' ? o.ownerId : opts.ownerId;
+        if (!ownerId || !uuidRe.test(ownerId))
+          return reject(line, 'vault.owner_required', 'ownerId (a UUID) is required.');
+        if (
+          o.externalRef !== undefined &&
+          (typeof o.externalRef !== 'string' || !o.externalRef.trim() || o.externalRef.length > 200)
+        ) {
+          return reject(
+            line,
+            'vault.external_ref_invalid',
+            'externalRef must be a non-empty string of at most 200 characters.',
+          );
+        }
+        if (!o.fields || typeof o.fields !== 'object' || Array.isArray(o.fields)) {
+          return reject(line, 'vault.fields_required', 'fields (an object) is required.');
+        }
+        try {
+          const values = normaliseRecordFields(o.fields as Record<string, unknown>);
+          batch.push({ line, ownerId, externalRef: o.externalRef as string | undefined, values });
+        } catch (err) {
+          if (!isAppError(err)) throw err;
+          return reject(line, err.code, err.message);
+        }
+        if (batch.length >= BATCH_SIZE) await flush();
+      };
+
+      try {
+        if (opts.format === 'ndjson') {
+          const rl = createInterface({ input: counted, crlfDelay: Number.POSITIVE_INFINITY });
+          for await (const text of rl) {
+            lines++;
+            if (!text.trim()) continue;
+            if (text.length > MAX_LINE_BYTES) {
+              reject(lines, 'vault.line_too_long', `A line may hold at most ${MAX_LINE_BYTES} bytes.`);
+              continue;
+            }
+            let obj: unknown;
+            try {
+              obj = JSON.parse(text);
+            } catch {
+              reject(lines, 'vault.line_malformed_json', 'This line is not valid JSON.');
+              continue;
+            }
+            await accept(lines, obj);
+          }
+        } else {
+          let header: string[] | undefined;
+          for await (const { line, cells } of readCsvRows(counted)) {
+            lines = line;
+            if (!header) {
+              header = cells.map((c) => c.trim());
+              continue;
+            }
+            const fields: Record<string, string> = {};
+            let ownerId: string | undefined;
+            let externalRef: string | undefined;
+            header.forEach((h, i) => {
+              const v = cells[i] ?? '';
+              if (h === 'ownerId') ownerId = v || undefined;
+              else if (h === 'externalRef') externalRef = v || undefined;
+              else if (v !== '') fields[h] = v;
+            });
+            await accept(line, { ownerId, externalRef, fields });
+          }
+        }
+        await flush();
+      } catch (err) {
+        await repo.updateIngest(db, ingestId, { lines, accepted, rejected, bytes, status: 'failed', at: clock.now() });
+        throw err;
+      }
+      const sha256 = hash.digest('hex');
+      await db.transaction(async (tx) => {
+        await repo.updateIngest(tx, ingestId, {
+          lines,
+          accepted,
+          rejected,
+          bytes,
+          status: 'finished',
+          sha256,
+          at: clock.now(),
+        });
+        await deps.audit.append(tx, {
+          action: 'vault.ingest.finished',
+          outcome: rejected ? 'failure' : 'success',
+          actor: auditActorOf(actor),
+          target: { type: 'ingest', id: ingestId },
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+          details: { ownerId: opts.ownerId ?? null, format: opts.format, lines, accepted, rejected, bytes, sha256 },
+        });
+      });
+      return { ingestId, accepted, rejected: errors, rejectedCount: rejected, sha256, lines };
+    },
+  };
+}
+
+export type Ingest = ReturnType<typeof createIngest>;

@@ -1,0 +1,338 @@
+/** SQL for the vault, in one place. The Queryable (pool or transaction) is always the first argument. */
+import type { Queryable } from '../../platform/db/db.ts';
+import type { SealedRecord } from './record-crypto.ts';
+
+export interface RecordRow {
+  id: string;
+  owner_id: string;
+  dek_wrapped: Buffer;
+  kek_version: number;
+  dek_version: number;
+  is_canary: boolean;
+  field_names: string[];
+}
+
+// --- owners ---
+
+export async function insertOwner(
+  q: Queryable,
+  o: { id: string; name: string; emailsSealed: Buffer; createdBy: string | null; at: Date },
+) {
+  await q.query(
+    'INSERT INTO vault.owners (id, name, contact_emails_sealed, created_by, created_at) VALUES ($1, $2, $3, $4, $5)',
+    [o.id, o.name, o.emailsSealed, o.createdBy, o.at],
+  );
+}
+
+export async function listOwners(q: Queryable) {
+  const { rows } = await q.query<{
+    id: string;
+    name: string;
+    contact_emails_sealed: Buffer;
+    created_at: Date;
+    records: string;
+  }>(
+    `SELECT o.id, o.name, o.contact_emails_sealed, o.created_at,
+            (SELECT count(*) FROM vault.records r WHERE r.owner_id = o.id AND r.shredded_at IS NULL) AS records
+       FROM vault.owners o ORDER BY o.name`,
+  );
+  return rows;
+}
+
+export async function ownerExists(q: Queryable, id: string): Promise<boolean> {
+  return (await q.query('SELECT 1 FROM vault.owners WHERE id = $1', [id])).rows.length > 0;
+}
+
+// --- records ---
+
+export async function findRecordByRef(q: Queryable, ownerId: string, refIdx: Buffer): Promise<string | undefined> {
+  const { rows } = await q.query<{ id: string }>(
+    'SELECT id FROM vault.records WHERE owner_id = $1 AND external_ref_idx = $2',
+    [ownerId, refIdx],
+  );
+  return rows[0]?.id;
+}
+
+export async function insertRecord(
+  q: Queryable,
+  r: {
+    id: string;
+    ownerId: string;
+    refIdx: Buffer | null;
+    sealed: SealedRecord;
+    isCanary: boolean;
+    at: Date;
+    byUser: string | null;
+    byToken: string | null;
+    ingestId: string | null;
+  },
+) {
+  await q.query(
+    `INSERT INTO vault.records (id, owner_id, external_ref_idx, dek_wrapped, kek_version, dek_version, index_version,
+                                field_names, is_canary, created_at, created_by_user, created_by_token, ingest_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8, $9, $10, $11, $12)`,
+    [
+      r.id,
+      r.ownerId,
+      r.refIdx,
+      r.sealed.dekWrapped,
+      r.sealed.kekVersion,
+      r.sealed.dekVersion,
+      r.sealed.fields.map((f) => f.field),
+      r.isCanary,
+      r.at,
+      r.byUser,
+      r.byToken,
+      r.ingestId,
+    ],
+  );
+  await insertFieldsAndIndexes(q, r.id, r.sealed);
+}
+
+/** One multi-row INSERT per table, so a bulk batch is a handful of round trips. */
+async function insertFieldsAndIndexes(
+  q: Queryable,
+  recordId: string,
+  sealed: Pick<SealedRecord, 'fields' | 'indexes'>,
+) {
+  if (sealed.fields.length) {
+    const params: unknown[] = [];
+    const values = sealed.fields.map((f) => {
+      params.push(recordId, f.field, f.ciphertext);
+      return `($${params.length - 2}, $${params.length - 1}, $${params.length})`;
+    });
+    await q.query(`INSERT INTO vault.record_fields (record_id, field, ciphertext) VALUES ${values.join(', ')}`, params);
+  }
+  await insertIndexes(q, recordId, sealed.indexes);
+}
+
+export async function insertIndexes(q: Queryable, recordId: string, indexes: SealedRecord['indexes']) {
+  if (!indexes.length) return;
+  const params: unknown[] = [];
+  const values = indexes.map((i) => {
+    params.push(recordId, i.field, i.idx, i.indexVersion);
+    return `($${params.length - 3}, $${params.length - 2}, $${params.length - 1}, $${params.length})`;
+  });
+  await q.query(
+    `INSERT INTO vault.blind_indexes (record_id, field, idx, index_version) VALUES ${values.join(', ')}
+     ON CONFLICT DO NOTHING`,
+    params,
+  );
+}
+
+export async function loadRecord(q: Queryable, id: string, forUpdate = false): Promise<RecordRow | undefined> {
+  const { rows } = await q.query<RecordRow>(
+    `SELECT id, owner_id, dek_wrapped, kek_version, dek_version, is_canary, field_names FROM vault.records
+      WHERE id = $1 AND shredded_at IS NULL ${forUpdate ? 'FOR UPDATE' : ''}`,
+    [id],
+  );
+  return rows[0];
+}
+
+export async function loadRecords(q: Queryable, ids: string[]): Promise<RecordRow[]> {
+  if (!ids.length) return [];
+  const { rows } = await q.query<RecordRow>(
+    `SELECT id, owner_id, dek_wrapped, kek_version, dek_version, is_canary, field_names FROM vault.records
+      WHERE id = ANY($1::uuid[]) AND shredded_at IS NULL`,
+    [ids],
+  );
+  return rows;
+}
+
+export async function loadFields(q: Queryable, ids: string[]) {
+  if (!ids.length) return [];
+  const { rows } = await q.query<{ record_id: string; field: string; ciphertext: Buffer }>(
+    'SELECT record_id, field, ciphertext FROM vault.record_fields WHERE record_id = ANY($1::uuid[])',
+    [ids],
+  );
+  return rows;
+}
+
+/**
+ * Records matching every group; a group matches when any of its (field, indexes) pairs matches (a name token
+ * may be in the full name or the company). At most `limit` ids, newest first; `ownerIds` narrows the search.
+ */
+export async function searchByIndexes(
+  q: Queryable,
+  groups: { field: string; idxs: Buffer[] }[][],
+  limit: number,
+  ownerIds?: string[] | null,
+): Promise<string[]> {
+  const params: unknown[] = [];
+  const conditions = groups.map((alternatives) => {
+    const ors = alternatives.map((a) => {
+      params.push(a.field, a.idxs);
+      return `(b.field = $${params.length - 1} AND b.idx = ANY($${params.length}::bytea[]))`;
+    });
+    return `EXISTS (SELECT 1 FROM vault.blind_indexes b WHERE b.record_id = r.id AND (${ors.join(' OR ')}))`;
+  });
+  if (ownerIds) {
+    params.push(ownerIds);
+    conditions.push(`r.owner_id = ANY($${params.length}::uuid[])`);
+  }
+  params.push(limit);
+  const { rows } = await q.query<{ id: string }>(
+    `SELECT r.id FROM vault.records r WHERE r.shredded_at IS NULL AND ${conditions.join(' AND ')}
+      ORDER BY r.created_at DESC, r.id LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Crypto-shredding: the data key, every ciphertext and every index go; a tombstone row stays. */
+export async function shredRecord(q: Queryable, id: string, by: string | null, at: Date): Promise<boolean> {
+  await q.query('DELETE FROM vault.blind_indexes WHERE record_id = $1', [id]);
+  await q.query('DELETE FROM vault.record_fields WHERE record_id = $1', [id]);
+  const res = await q.query(
+    `UPDATE vault.records SET dek_wrapped = NULL, kek_version = NULL, index_version = NULL, external_ref_idx = NULL,
+            shredded_at = $2, shredded_by = $3
+      WHERE id = $1 AND shredded_at IS NULL`,
+    [id, at, by],
+  );
+  return res.rowCount > 0;
+}
+
+// --- reveals and quotas ---
+
+export async function insertReveal(
+  q: Queryable,
+  r: { id: string; recordId: string; userId: string; at: Date; purpose: string; justificationSealed: Buffer },
+) {
+  await q.query(
+    `INSERT INTO vault.reveals (id, record_id, user_id, at, purpose, justification_sealed) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [r.id, r.recordId, r.userId, r.at, r.purpose, r.justificationSealed],
+  );
+}
+
+export async function revealCounts(q: Queryable, userId: string, now: Date) {
+  const { rows } = await q.query<{ minute: string; hour: string; day: string; week_distinct: string }>(
+    `SELECT count(*) FILTER (WHERE at > $2::timestamptz - interval '1 minute') AS minute,
+            count(*) FILTER (WHERE at > $2::timestamptz - interval '1 hour') AS hour,
+            count(*) FILTER (WHERE at > $2::timestamptz - interval '1 day') AS day,
+            count(DISTINCT record_id) AS week_distinct
+       FROM vault.reveals WHERE user_id = $1 AND at > $2::timestamptz - interval '7 days'`,
+    [userId, now],
+  );
+  const r = rows[0];
+  return {
+    minute: Number(r?.minute ?? 0),
+    hour: Number(r?.hour ?? 0),
+    day: Number(r?.day ?? 0),
+    weekDistinct: Number(r?.week_distinct ?? 0),
+  };
+}
+
+export async function hasRevealedThisWeek(q: Queryable, userId: string, recordId: string, now: Date) {
+  const { rows } = await q.query(
+    `SELECT 1 FROM vault.reveals WHERE user_id = $1 AND record_id = $2 AND at > $3::timestamptz - interval '7 days' LIMIT 1`,
+    [userId, recordId, now],
+  );
+  return rows.length > 0;
+}
+
+// --- ingests ---
+
+export async function insertIngest(
+  q: Queryable,
+  i: { id: string; ownerId: string | null; format: string; at: Date; byUser: string | null; byToken: string | null },
+) {
+  await q.query(
+    `INSERT INTO vault.ingests (id, owner_id, format, status, started_at, created_by_user, created_by_token)
+     VALUES ($1, $2, $3, 'running', $4, $5, $6)`,
+    [i.id, i.ownerId, i.format, i.at, i.byUser, i.byToken],
+  );
+}
+
+export async function updateIngest(
+  q: Queryable,
+  id: string,
+  p: { lines: number; accepted: number; rejected: number; bytes: number; status?: string; sha256?: string; at?: Date },
+) {
+  await q.query(
+    `UPDATE vault.ingests SET lines = $2, accepted = $3, rejected = $4, bytes = $5,
+            status = coalesce($6, status), sha256 = coalesce($7, sha256), finished_at = coalesce($8, finished_at)
+      WHERE id = $1`,
+    [id, p.lines, p.accepted, p.rejected, p.bytes, p.status ?? null, p.sha256 ?? null, p.at ?? null],
+  );
+}
+
+export async function getIngest(q: Queryable, id: string) {
+  const { rows } = await q.query<{
+    id: string;
+    owner_id: string | null;
+    format: string;
+    status: string;
+    lines: number;
+    accepted: number;
+    rejected: number;
+    bytes: string;
+    sha256: string | null;
+    started_at: Date;
+    finished_at: Date | null;
+    created_by_user: string | null;
+  }>('SELECT * FROM vault.ingests WHERE id = $1', [id]);
+  return rows[0];
+}
+
+/** Which of these external-reference indexes already exist for the owner (idempotent bulk ingest). */
+export async function existingRefs(q: Queryable, pairs: { ownerId: string; refIdx: Buffer }[]): Promise<Set<string>> {
+  if (!pairs.length) return new Set();
+  const { rows } = await q.query<{ owner_id: string; external_ref_idx: Buffer }>(
+    `SELECT owner_id, external_ref_idx FROM vault.records
+      WHERE (owner_id, external_ref_idx) IN (SELECT * FROM unnest($1::uuid[], $2::bytea[]))`,
+    [pairs.map((p) => p.ownerId), pairs.map((p) => p.refIdx)],
+  );
+  return new Set(rows.map((r) => `${r.owner_id}:${r.external_ref_idx.toString('hex')}`));
+}
+
+/** Many sealed records in three multi-row statements (records, fields, indexes) via unnest. */
+export async function insertRecordsBatch(
+  q: Queryable,
+  items: {
+    id: string;
+    ownerId: string;
+    refIdx: Buffer | null;
+    sealed: SealedRecord;
+    at: Date;
+    byUser: string | null;
+    byToken: string | null;
+    ingestId: string | null;
+  }[],
+) {
+  if (!items.length) return;
+  await q.query(
+    `INSERT INTO vault.records (id, owner_id, external_ref_idx, dek_wrapped, kek_version, dek_version, index_version,
+                                field_names, created_at, created_by_user, created_by_token, ingest_id)
+     SELECT id, owner_id, ref, dek, kv, dv, kv, string_to_array(names, ','), at, bu, bt, ing
+       FROM unnest($1::uuid[], $2::uuid[], $3::bytea[], $4::bytea[], $5::int[], $6::int[], $7::text[],
+                   $8::timestamptz[], $9::uuid[], $10::uuid[], $11::uuid[])
+         AS t(id, owner_id, ref, dek, kv, dv, names, at, bu, bt, ing)`,
+    [
+      items.map((i) => i.id),
+      items.map((i) => i.ownerId),
+      items.map((i) => i.refIdx),
+      items.map((i) => i.sealed.dekWrapped),
+      items.map((i) => i.sealed.kekVersion),
+      items.map((i) => i.sealed.dekVersion),
+      items.map((i) => i.sealed.fields.map((f) => f.field).join(',')),
+      items.map((i) => i.at),
+      items.map((i) => i.byUser),
+      items.map((i) => i.byToken),
+      items.map((i) => i.ingestId),
+    ],
+  );
+  const fields = items.flatMap((i) => i.sealed.fields.map((f) => ({ id: i.id, ...f })));
+  await q.query(
+    `INSERT INTO vault.record_fields (record_id, field, ciphertext)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[])`,
+    [fields.map((f) => f.id), fields.map((f) => f.field), fields.map((f) => f.ciphertext)],
+  );
+  const idx = items.flatMap((i) => i.sealed.indexes.map((x) => ({ id: i.id, ...x })));
+  if (idx.length) {
+    await q.query(
+      `INSERT INTO vault.blind_indexes (record_id, field, idx, index_version)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::int[]) ON CONFLICT DO NOTHING`,
+      [idx.map((x) => x.id), idx.map((x) => x.field), idx.map((x) => x.idx), idx.map((x) => x.indexVersion)],
+    );
+  }
+}
