@@ -7,6 +7,7 @@ import { auditVerify } from './cli/audit.ts';
 import { init } from './cli/init.ts';
 import { serve } from './cli/serve.ts';
 import { approveUserAsHostOperator } from './cli/users.ts';
+import { keysRotate, keysStatus, recordsImport } from './cli/vault.ts';
 import { configVariables, loadConfig } from './config.ts';
 import { ConfigError, UsageError } from './platform/errors.ts';
 
@@ -18,6 +19,10 @@ Commands:
                                             Create the data directory and the first owner (scripted first start)
   users approve --id ID [--data-dir D]      Approve a pending account as the host operator (bootstrap only:
                                             while fewer than two owners are active)
+  records import FILE --owner ID [--data-dir D]
+                                            Import NDJSON or CSV (by extension) for a data owner, with progress
+  keys rotate [--data-dir D]                Start a root-key rotation (re-wraps every data key, retires the old key)
+  keys status [--json] [--data-dir D]       Root-key version and rotation progress
   audit verify [--data-dir D]               Check the audit log's hash chain; exit 1 and name the first bad entry
   help                                      This text
 
@@ -31,6 +36,7 @@ const options = {
   'totp-secret-file': { type: 'string' },
   bundle: { type: 'string' },
   id: { type: 'string' },
+  owner: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -80,6 +86,36 @@ async function run(argv: string[]): Promise<number> {
       if (!/^[0-9a-f-]{36}$/i.test(id)) throw new UsageError('--id must be a user id (UUID).');
       const r = await approveUserAsHostOperator(config, id);
       process.stdout.write(`Approved ${r.id} as the host operator; status ${r.status}.\n`);
+      return 0;
+    }
+    case 'records import': {
+      const file = positionals[2];
+      if (!file) throw new UsageError('Give the file to import: strongroom records import FILE --owner ID');
+      const owner = required(values.owner, '--owner');
+      const r = await recordsImport(config, file, owner, (l) => process.stderr.write(l));
+      process.stderr.write('\n');
+      process.stdout.write(
+        `Imported ${file}: ${r.accepted} accepted, ${r.rejectedCount} rejected of ${r.lines} lines; sha256 ${r.sha256}; ingest ${r.ingestId}\n`,
+      );
+      for (const e of r.rejected.slice(0, 20)) process.stdout.write(`  line ${e.line}: ${e.code} ${e.message}\n`);
+      return r.rejectedCount ? 1 : 0;
+    }
+    case 'keys rotate': {
+      const r = (await keysRotate(config)) as { fromVersion: number; toVersion: number };
+      process.stdout.write(`Root-key rotation from v${r.fromVersion} to v${r.toVersion} started.\n`);
+      return 0;
+    }
+    case 'keys status': {
+      const s = (await keysStatus(config)) as {
+        rotation: { state: string; done: number; total: number };
+        rootKeyVersion: number;
+      };
+      if (values.json)
+        process.stdout.write(`${JSON.stringify({ rotation: s.rotation, rootKeyVersion: s.rootKeyVersion })}\n`);
+      else
+        process.stdout.write(
+          `Root key v${s.rootKeyVersion}; rotation ${s.rotation.state} (${s.rotation.done}/${s.rotation.total})\n`,
+        );
       return 0;
     }
     case 'audit verify': {

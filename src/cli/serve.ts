@@ -7,6 +7,7 @@ import { ControlUnavailable, callControl, startControlSocket } from '../platform
 import { UsageError } from '../platform/errors.ts';
 import { loadTls } from '../platform/http/tls.ts';
 import { startScheduler } from '../platform/jobs.ts';
+import { importFile } from './vault.ts';
 
 export interface RunningServer {
   url: string;
@@ -47,6 +48,17 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       );
       return verifyToJson(result);
     },
+    'records.import': (args) =>
+      importFile(core, { file: String(args.file), ownerId: String(args.ownerId), ingestId: String(args.ingestId) }),
+    'ingest.status': async (args) => {
+      const { rows } = await core.db.query<{ bytes: string; accepted: number; rejected: number }>(
+        'SELECT bytes, accepted, rejected FROM vault.ingests WHERE id = $1',
+        [String(args.id)],
+      );
+      return rows[0] && { bytes: Number(rows[0].bytes), accepted: rows[0].accepted, rejected: rows[0].rejected };
+    },
+    'keys.rotate': () => core.keyRotation.start({ type: 'host_operator' }),
+    'keys.status': () => core.keyRotation.status(),
     'users.approve': async (args) => core.identity.approveUser({ type: 'host_operator' }, String(args.id)),
     'init.createOwner': async (args) =>
       core.identity.createFirstOwner({
@@ -67,6 +79,8 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     { name: 'identity.lock-inactive', intervalMs: 3600_000, run: core.identity.jobs.lockInactiveAccounts },
     { name: 'identity.departures', intervalMs: 60_000, run: core.identity.jobs.processDepartures },
     { name: 'notifications.deliver', intervalMs: 2_000, run: () => core.notifications.deliverDue() },
+    // a few seconds of batches per tick; the rotation resumes from the database after any stop
+    { name: 'vault.key-rotation', intervalMs: 2_000, run: () => core.keyRotation.runToCompletion(25) },
   ]);
   const setupToken = await core.identity.issueSetupToken();
   const readyMs = Math.round(performance.now() - started);

@@ -19,7 +19,7 @@ import type { RecordCrypto } from './record-crypto.ts';
 import * as errors from './vault.errors.ts';
 import * as repo from './vault.repository.ts';
 
-export type VaultActor = { kind: 'user'; principal: Principal } | ServiceActor;
+export type VaultActor = { kind: 'user'; principal: Principal } | ServiceActor | { kind: 'host_operator' };
 
 export interface RevealQuotas {
   perMinute: number;
@@ -46,9 +46,9 @@ export const SEARCH_LIMIT = 25;
 const fieldSpecs = new Map<string, FieldSpec>(builtInFields.map((f) => [f.name, f]));
 
 export function auditActorOf(a: VaultActor) {
-  return a.kind === 'user'
-    ? { type: 'user' as const, id: a.principal.userId }
-    : { type: 'service' as const, id: a.tokenId };
+  if (a.kind === 'user') return { type: 'user' as const, id: a.principal.userId };
+  if (a.kind === 'service') return { type: 'service' as const, id: a.tokenId };
+  return { type: 'host_operator' as const };
 }
 
 /** Validates and normalises every field; the first problem names the field, never its value. */
