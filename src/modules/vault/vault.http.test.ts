@@ -23,8 +23,8 @@ let dataOwner: string;
 let otherDataOwner: string;
 
 const person = {
-  fullName: 'Petra Lindqvist',
-  email: 'petra.lindqvist@lumen.example',
+  fullName: 'Petra Quillfeather',
+  email: 'petra.quillfeather@lumen.example',
   phone: '+46 70 123 45 67',
   company: 'Lumen Analytics',
   title: 'Head of Data',
@@ -60,7 +60,7 @@ describe('ingest (DAT-06, DAT-09)', () => {
       JSON.stringify(await t.testDb.superuser('SELECT * FROM vault.records')) +
       JSON.stringify(await t.testDb.superuser('SELECT * FROM vault.record_fields'));
     expect(dump).not.toContain('petra');
-    expect(dump).not.toContain('Lindqvist');
+    expect(dump).not.toContain('Quillfeather');
   });
 
   it('refuses unknown fields, invalid values (without echoing them) and unknown owners', async () => {
@@ -140,9 +140,9 @@ describe('ingest (DAT-06, DAT-09)', () => {
 describe('masked search (DAT-03, DAT-04)', () => {
   it('DAT-04: finds by email, phone and name tokens but answers masked values only', async () => {
     for (const url of [
-      `/api/v1/records?email=${encodeURIComponent('PETRA.Lindqvist@lumen.example')}`,
+      `/api/v1/records?email=${encodeURIComponent('PETRA.Quillfeather@lumen.example')}`,
       `/api/v1/records?phone=${encodeURIComponent('+46701234567')}`,
-      '/api/v1/records?q=lindqvist',
+      '/api/v1/records?q=quillfeather',
     ]) {
       const r = await http.get(url, o);
       expect(r.statusCode).toBe(200);
@@ -150,7 +150,7 @@ describe('masked search (DAT-03, DAT-04)', () => {
       const items = r.json().items;
       expect(items).toHaveLength(1);
       const body = JSON.stringify(items);
-      for (const secret of ['Petra', 'Lindqvist', 'petra.lindqvist', 'lumen', '1234567', 'Harbour']) {
+      for (const secret of ['Petra', 'Quillfeather', 'petra.quillfeather', 'lumen', '1234567', 'Harbour']) {
         expect(body).not.toContain(secret);
       }
       expect(items[0].masked.email).toBe('p***@l***.example');
@@ -181,19 +181,19 @@ describe('masked search (DAT-03, DAT-04)', () => {
 describe('reveal one record (DAT-04, IAM-08, IAM-13)', () => {
   let recordId: string;
   beforeAll(async () => {
-    recordId = (await http.get('/api/v1/records?q=lindqvist', o)).json().items[0].id;
+    recordId = (await http.get('/api/v1/records?q=quillfeather', o)).json().items[0].id;
   });
 
   it('DAT-04: reveals one record with a purpose, no-store, audited with the purpose and never the data', async () => {
     const r = await reveal(recordId, o);
     expect(r.statusCode).toBe(200);
     expect(r.headers['cache-control']).toBe('no-store');
-    expect(r.json().fields).toMatchObject({ email: 'petra.lindqvist@lumen.example', fullName: 'Petra Lindqvist' });
+    expect(r.json().fields).toMatchObject({ email: 'petra.quillfeather@lumen.example', fullName: 'Petra Quillfeather' });
     const rows = JSON.stringify(
       await t.testDb.superuser("SELECT * FROM audit.entries WHERE action = 'vault.record.revealed'"),
     );
     expect(rows).toContain('customer_request');
-    expect(rows).not.toContain('Lindqvist');
+    expect(rows).not.toContain('Quillfeather');
     expect(rows).not.toContain('Customer asked'); // the justification is sealed in vault.reveals, not audited
   });
 
@@ -299,9 +299,9 @@ describe('crypto-shredding and key rotation (DAT-02, DAT-07)', () => {
     const after = await t.core.keyRotation.status();
     expect(after).toMatchObject({ rotation: { state: 'idle' }, rootKeyVersion: before.rootKeyVersion + 1 });
     expect(after.versionsInUse).toEqual([before.rootKeyVersion + 1]);
-    const found = (await http.get('/api/v1/records?q=lindqvist', o)).json().items;
+    const found = (await http.get('/api/v1/records?q=quillfeather', o)).json().items;
     expect(found).toHaveLength(1);
-    expect((await reveal(found[0].id, o)).json().fields.fullName).toBe('Petra Lindqvist');
+    expect((await reveal(found[0].id, o)).json().fields.fullName).toBe('Petra Quillfeather');
     const versions = (await t.testDb.superuser(
       'SELECT DISTINCT kek_version FROM vault.records WHERE shredded_at IS NULL',
     )) as {
@@ -311,10 +311,10 @@ describe('crypto-shredding and key rotation (DAT-02, DAT-07)', () => {
   });
 
   it('DAT-07: a shredded record is gone: no data key, no ciphertext, no index; reveal and search answer not found', async () => {
-    const id = (await http.get('/api/v1/records?q=lindqvist', o)).json().items[0].id;
+    const id = (await http.get('/api/v1/records?q=quillfeather', o)).json().items[0].id;
     expect((await http.del(`/api/v1/records/${id}`, o)).statusCode).toBe(204);
     expect((await reveal(id, o)).statusCode).toBe(404);
-    expect((await http.get('/api/v1/records?q=lindqvist', o)).json().items).toHaveLength(0);
+    expect((await http.get('/api/v1/records?q=quillfeather', o)).json().items).toHaveLength(0);
     const rest = (await t.testDb.superuser(
       `SELECT (SELECT count(*) FROM vault.record_fields WHERE record_id = $1) AS f,
               (SELECT count(*) FROM vault.blind_indexes WHERE record_id = $1) AS i,
