@@ -11,6 +11,7 @@
  * key must stay secret; an unkeyed hash would fall to enumeration.
  */
 import { createHmac, hkdfSync } from 'node:crypto';
+import { keyObjectOf } from '../../platform/crypto/seal.ts';
 import { AppError } from '../../platform/errors.ts';
 
 const KEY_BYTES = 32;
@@ -38,7 +39,9 @@ export function blindIndex(key: Buffer, term: string): Buffer {
   if (!Buffer.isBuffer(key) || key.length !== KEY_BYTES) throw invalid('A blind-index key has the wrong length.');
   // a lone surrogate would be encoded as U+FFFD, making two different terms share an index
   if (typeof term !== 'string' || !term || !term.isWellFormed()) throw invalid('A blind-index term is invalid.');
-  return Buffer.from(createHmac('sha256', key).update(term, 'utf8').digest().subarray(0, BLIND_INDEX_BYTES));
+  return Buffer.from(
+    createHmac('sha256', keyObjectOf(key)).update(term, 'utf8').digest().subarray(0, BLIND_INDEX_BYTES),
+  );
 }
 
 /** Distinct indexes of distinct terms, in the order of the terms. */

@@ -88,6 +88,8 @@ export function createIngest(deps: IngestDeps) {
       };
       let batch: Parsed[] = [];
 
+      // Sealing (CPU, this process) of batch N+1 overlaps the INSERT (the database) of batch N: one write in flight.
+      let inFlight: Promise<void> = Promise.resolve();
       const flush = async () => {
         if (!batch.length) return;
         const items = batch;
@@ -95,48 +97,46 @@ export function createIngest(deps: IngestDeps) {
         for (const o of new Set(items.map((i) => i.ownerId))) {
           if (!knownOwners.has(o)) knownOwners.set(o, await repo.ownerExists(db, o));
         }
-        const valid = items.filter((i) => {
-          if (knownOwners.get(i.ownerId)) return true;
-          reject(i.line, 'vault.owner_not_found', 'There is no such data owner.');
-          return false;
+        const at = clock.now();
+        const prepared = items.flatMap((i) => {
+          if (!knownOwners.get(i.ownerId)) {
+            reject(i.line, 'vault.owner_not_found', 'There is no such data owner.');
+            return [];
+          }
+          const id = newId();
+          return [
+            {
+              id,
+              ownerId: i.ownerId,
+              refIdx: i.externalRef ? crypto.externalRefIndex(i.ownerId, i.externalRef) : null,
+              sealed: crypto.seal(id, deps.fieldSpecs, i.values),
+              at,
+              byUser: actor.kind === 'user' ? actor.principal.userId : null,
+              byToken: actor.kind === 'service' ? actor.tokenId : null,
+              ingestId,
+            },
+          ];
         });
-        const withRefs = valid.map((i) => ({
-          ...i,
-          refIdx: i.externalRef ? crypto.externalRefIndex(i.ownerId, i.externalRef) : null,
-        }));
-        await db.transaction(async (tx) => {
+        await inFlight;
+        inFlight = db.transaction(async (tx) => {
           const existing = await repo.existingRefs(
             tx,
-            withRefs.flatMap((i) => (i.refIdx ? [{ ownerId: i.ownerId, refIdx: i.refIdx }] : [])),
+            prepared.flatMap((i) => (i.refIdx ? [{ ownerId: i.ownerId, refIdx: i.refIdx }] : [])),
           );
           const seen = new Set<string>();
-          const fresh = withRefs.filter((i) => {
+          const fresh = prepared.filter((i) => {
             if (!i.refIdx) return true;
             const key = `${i.ownerId}:${i.refIdx.toString('hex')}`;
             if (existing.has(key) || seen.has(key)) return false; // idempotent: already stored
             seen.add(key);
             return true;
           });
-          const at = clock.now();
-          await repo.insertRecordsBatch(
-            tx,
-            fresh.map((i) => {
-              const id = newId();
-              return {
-                id,
-                ownerId: i.ownerId,
-                refIdx: i.refIdx,
-                sealed: crypto.seal(id, deps.fieldSpecs, i.values),
-                at,
-                byUser: actor.kind === 'user' ? actor.principal.userId : null,
-                byToken: actor.kind === 'service' ? actor.tokenId : null,
-                ingestId,
-              };
-            }),
-          );
-          accepted += withRefs.length;
+          await repo.insertRecordsBatch(tx, fresh);
+          accepted += prepared.length;
           await repo.updateIngest(tx, ingestId, { lines, accepted, rejected, bytes });
         });
+        // a failed write surfaces at the next await of inFlight (or the final one), never silently
+        inFlight.catch(() => {});
       };
 
       const accept = async (line: number, obj: unknown) => {
@@ -209,6 +209,7 @@ export function createIngest(deps: IngestDeps) {
           }
         }
         await flush();
+        await inFlight;
       } catch (err) {
         await repo.updateIngest(db, ingestId, { lines, accepted, rejected, bytes, status: 'failed', at: clock.now() });
         throw err;

@@ -91,32 +91,15 @@ export function createKeyRotation(deps: {
       await keyring.provider.reload();
       const to = r.to_version;
       const moved = await db.transaction(async (tx) => {
-        const { rows } = await tx.query<repo.RecordRow>(
-          `SELECT id, owner_id, dek_wrapped, kek_version, dek_version, is_canary, field_names FROM vault.records
-            WHERE shredded_at IS NULL AND kek_version <> $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-          [to, BATCH],
-        );
+        const rows = await repo.lockRecordsToRotate(tx, to, BATCH);
         if (!rows.length) return 0;
-        const searchable = [...deps.fieldSpecs.values()].filter((s) => s.searchable).map((s) => s.name);
-        const fields = (
-          await repo.loadFields(
-            tx,
-            rows.map((x) => x.id),
-          )
-        ).filter((f) => searchable.includes(f.field));
+        const searchable = new Set([...deps.fieldSpecs.values()].filter((s) => s.searchable).map((s) => s.name));
         for (const rec of rows) {
-          const values = crypto.open(
-            rec.id,
-            rec,
-            fields.filter((f) => f.record_id === rec.id),
-          );
+          const fields = repo.fieldsOf([rec]).filter((f) => searchable.has(f.field));
+          const values = crypto.open(rec.id, rec, fields);
           const wrapped = crypto.rewrap(rec.id, rec.dek_wrapped, rec.kek_version, to);
-          await tx.query('DELETE FROM vault.blind_indexes WHERE record_id = $1', [rec.id]);
-          await repo.insertIndexes(tx, rec.id, crypto.indexesFor(deps.fieldSpecs, values, to));
-          await tx.query(
-            'UPDATE vault.records SET dek_wrapped = $2, kek_version = $3, index_version = $3 WHERE id = $1',
-            [rec.id, wrapped, to],
-          );
+          const idx = crypto.indexesFor(deps.fieldSpecs, values, to).map((i) => i.idx);
+          await repo.updateKeysAndIndexes(tx, rec.id, wrapped, to, idx);
         }
         await tx.query('UPDATE vault.key_rotations SET done = done + $2 WHERE id = $1', [r.id, rows.length]);
         return rows.length;

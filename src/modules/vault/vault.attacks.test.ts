@@ -138,12 +138,8 @@ describe('vault storage attacks (embedded database on disk)', () => {
         [id],
       )
     ).rows[0];
-    const fields = (
-      await core.db.query<{ field: string; ciphertext: Buffer }>(
-        'SELECT field, ciphertext FROM vault.record_fields WHERE record_id = $1',
-        [id],
-      )
-    ).rows;
+    const { loadRecord, fieldsOf } = await import('./vault.repository.ts');
+    const fields = fieldsOf([(await loadRecord(core.db, id)) as never]);
     expect(row?.kek_version).toBe(2);
 
     // tampering: a flipped byte and a ciphertext moved to another record both fail as errors, never garbage
@@ -164,8 +160,10 @@ describe('vault storage attacks (embedded database on disk)', () => {
       expect.objectContaining({ code: 'crypto.integrity_failure' }),
     );
     const emailField = fields.find((f) => f.field === 'email');
-    await core.db.query(`UPDATE vault.record_fields SET ciphertext = $2 WHERE record_id = $1 AND field = 'email'`, [
+    const names = fields.map((f) => f.field);
+    await core.db.query('UPDATE vault.records SET field_ciphertexts[$2] = $3 WHERE id = $1', [
       id,
+      names.indexOf('email') + 1,
       Buffer.from((emailField?.ciphertext ?? Buffer.alloc(0)).map((x, i) => (i === 20 ? x ^ 1 : x))),
     ]);
     const h2 = await (async () => {

@@ -10,6 +10,21 @@ export interface RecordRow {
   dek_version: number;
   is_canary: boolean;
   field_names: string[];
+  field_ciphertexts: Buffer[];
+}
+
+const RECORD_COLUMNS = 'id, owner_id, dek_wrapped, kek_version, dek_version, is_canary, field_names, field_ciphertexts';
+
+/** PGlite returns bytea[] elements as Uint8Array; make them Buffers like pg does. */
+const asBuffers = (xs: Uint8Array[] | null): Buffer[] =>
+  (xs ?? []).map((x) => (Buffer.isBuffer(x) ? x : Buffer.from(x)));
+const fixRow = (r: RecordRow): RecordRow => ({ ...r, field_ciphertexts: asBuffers(r.field_ciphertexts) });
+
+/** The field ciphertexts of loaded records, as (record, field, ciphertext). */
+export function fieldsOf(rows: RecordRow[]): { record_id: string; field: string; ciphertext: Buffer }[] {
+  return rows.flatMap((r) =>
+    r.field_names.map((field, i) => ({ record_id: r.id, field, ciphertext: r.field_ciphertexts[i] as Buffer })),
+  );
 }
 
 // --- owners ---
@@ -69,8 +84,9 @@ export async function insertRecord(
 ) {
   await q.query(
     `INSERT INTO vault.records (id, owner_id, external_ref_idx, dek_wrapped, kek_version, dek_version, index_version,
-                                field_names, is_canary, created_at, created_by_user, created_by_token, ingest_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8, $9, $10, $11, $12)`,
+                                field_names, field_ciphertexts, bidx, is_canary, created_at, created_by_user,
+                                created_by_token, ingest_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8, $9, $10, $11, $12, $13, $14)`,
     [
       r.id,
       r.ownerId,
@@ -79,6 +95,8 @@ export async function insertRecord(
       r.sealed.kekVersion,
       r.sealed.dekVersion,
       r.sealed.fields.map((f) => f.field),
+      r.sealed.fields.map((f) => f.ciphertext),
+      r.sealed.indexes.map((i) => i.idx),
       r.isCanary,
       r.at,
       r.byUser,
@@ -86,66 +104,41 @@ export async function insertRecord(
       r.ingestId,
     ],
   );
-  await insertFieldsAndIndexes(q, r.id, r.sealed);
 }
 
-/** One multi-row INSERT per table, so a bulk batch is a handful of round trips. */
-async function insertFieldsAndIndexes(
-  q: Queryable,
-  recordId: string,
-  sealed: Pick<SealedRecord, 'fields' | 'indexes'>,
-) {
-  if (sealed.fields.length) {
-    const params: unknown[] = [];
-    const values = sealed.fields.map((f) => {
-      params.push(recordId, f.field, f.ciphertext);
-      return `($${params.length - 2}, $${params.length - 1}, $${params.length})`;
-    });
-    await q.query(`INSERT INTO vault.record_fields (record_id, field, ciphertext) VALUES ${values.join(', ')}`, params);
-  }
-  await insertIndexes(q, recordId, sealed.indexes);
-}
-
-export async function insertIndexes(q: Queryable, recordId: string, indexes: SealedRecord['indexes']) {
-  if (!indexes.length) return;
-  const params: unknown[] = [];
-  const values = indexes.map((i) => {
-    params.push(recordId, i.field, i.idx, i.indexVersion);
-    return `($${params.length - 3}, $${params.length - 2}, $${params.length - 1}, $${params.length})`;
-  });
+/** Replaces a record's wrapped key and indexes (rotation). */
+export async function updateKeysAndIndexes(q: Queryable, id: string, wrapped: Buffer, version: number, idx: Buffer[]) {
   await q.query(
-    `INSERT INTO vault.blind_indexes (record_id, field, idx, index_version) VALUES ${values.join(', ')}
-     ON CONFLICT DO NOTHING`,
-    params,
+    'UPDATE vault.records SET dek_wrapped = $2, kek_version = $3, index_version = $3, bidx = $4 WHERE id = $1',
+    [id, wrapped, version, idx],
   );
 }
 
 export async function loadRecord(q: Queryable, id: string, forUpdate = false): Promise<RecordRow | undefined> {
   const { rows } = await q.query<RecordRow>(
-    `SELECT id, owner_id, dek_wrapped, kek_version, dek_version, is_canary, field_names FROM vault.records
-      WHERE id = $1 AND shredded_at IS NULL ${forUpdate ? 'FOR UPDATE' : ''}`,
+    `SELECT ${RECORD_COLUMNS} FROM vault.records WHERE id = $1 AND shredded_at IS NULL ${forUpdate ? 'FOR UPDATE' : ''}`,
     [id],
   );
-  return rows[0];
+  return rows[0] && fixRow(rows[0]);
 }
 
 export async function loadRecords(q: Queryable, ids: string[]): Promise<RecordRow[]> {
   if (!ids.length) return [];
   const { rows } = await q.query<RecordRow>(
-    `SELECT id, owner_id, dek_wrapped, kek_version, dek_version, is_canary, field_names FROM vault.records
-      WHERE id = ANY($1::uuid[]) AND shredded_at IS NULL`,
+    `SELECT ${RECORD_COLUMNS} FROM vault.records WHERE id = ANY($1::uuid[]) AND shredded_at IS NULL`,
     [ids],
   );
-  return rows;
+  return rows.map(fixRow);
 }
 
-export async function loadFields(q: Queryable, ids: string[]) {
-  if (!ids.length) return [];
-  const { rows } = await q.query<{ record_id: string; field: string; ciphertext: Buffer }>(
-    'SELECT record_id, field, ciphertext FROM vault.record_fields WHERE record_id = ANY($1::uuid[])',
-    [ids],
+/** A batch of live records not yet on `version`, locked (rotation). */
+export async function lockRecordsToRotate(q: Queryable, version: number, limit: number): Promise<RecordRow[]> {
+  const { rows } = await q.query<RecordRow>(
+    `SELECT ${RECORD_COLUMNS} FROM vault.records WHERE shredded_at IS NULL AND kek_version <> $1
+      ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [version, limit],
   );
-  return rows;
+  return rows.map(fixRow);
 }
 
 /**
@@ -154,17 +147,14 @@ export async function loadFields(q: Queryable, ids: string[]) {
  */
 export async function searchByIndexes(
   q: Queryable,
-  groups: { field: string; idxs: Buffer[] }[][],
+  groups: Buffer[][],
   limit: number,
   ownerIds?: string[] | null,
 ): Promise<string[]> {
   const params: unknown[] = [];
-  const conditions = groups.map((alternatives) => {
-    const ors = alternatives.map((a) => {
-      params.push(a.field, a.idxs);
-      return `(b.field = $${params.length - 1} AND b.idx = ANY($${params.length}::bytea[]))`;
-    });
-    return `EXISTS (SELECT 1 FROM vault.blind_indexes b WHERE b.record_id = r.id AND (${ors.join(' OR ')}))`;
+  const conditions = groups.map((idxs) => {
+    params.push(idxs);
+    return `r.bidx && $${params.length}::bytea[]`;
   });
   if (ownerIds) {
     params.push(ownerIds);
@@ -181,11 +171,9 @@ export async function searchByIndexes(
 
 /** Crypto-shredding: the data key, every ciphertext and every index go; a tombstone row stays. */
 export async function shredRecord(q: Queryable, id: string, by: string | null, at: Date): Promise<boolean> {
-  await q.query('DELETE FROM vault.blind_indexes WHERE record_id = $1', [id]);
-  await q.query('DELETE FROM vault.record_fields WHERE record_id = $1', [id]);
   const res = await q.query(
     `UPDATE vault.records SET dek_wrapped = NULL, kek_version = NULL, index_version = NULL, external_ref_idx = NULL,
-            shredded_at = $2, shredded_by = $3
+            field_ciphertexts = NULL, bidx = NULL, shredded_at = $2, shredded_by = $3
       WHERE id = $1 AND shredded_at IS NULL`,
     [id, at, by],
   );
@@ -285,7 +273,7 @@ export async function existingRefs(q: Queryable, pairs: { ownerId: string; refId
   return new Set(rows.map((r) => `${r.owner_id}:${r.external_ref_idx.toString('hex')}`));
 }
 
-/** Many sealed records in three multi-row statements (records, fields, indexes) via unnest. */
+/** Many sealed records in one statement (unnest of parallel arrays; field ciphertexts and indexes as arrays). */
 export async function insertRecordsBatch(
   q: Queryable,
   items: {
@@ -300,13 +288,19 @@ export async function insertRecordsBatch(
   }[],
 ) {
   if (!items.length) return;
+  // arrays of arrays cannot be ragged in PostgreSQL, so each record's bytea[] travels as one hex-joined text
+  const joinHex = (bs: Buffer[]) => bs.map((b) => b.toString('hex')).join(',');
   await q.query(
     `INSERT INTO vault.records (id, owner_id, external_ref_idx, dek_wrapped, kek_version, dek_version, index_version,
-                                field_names, created_at, created_by_user, created_by_token, ingest_id)
-     SELECT id, owner_id, ref, dek, kv, dv, kv, string_to_array(names, ','), at, bu, bt, ing
-       FROM unnest($1::uuid[], $2::uuid[], $3::bytea[], $4::bytea[], $5::int[], $6::int[], $7::text[],
-                   $8::timestamptz[], $9::uuid[], $10::uuid[], $11::uuid[])
-         AS t(id, owner_id, ref, dek, kv, dv, names, at, bu, bt, ing)`,
+                                field_names, field_ciphertexts, bidx, created_at, created_by_user, created_by_token,
+                                ingest_id)
+     SELECT id, owner_id, ref, dek, kv, dv, kv, string_to_array(names, ','),
+            (SELECT array_agg(decode(x, 'hex') ORDER BY n) FROM unnest(string_to_array(cts, ',')) WITH ORDINALITY AS u(x, n)),
+            (SELECT coalesce(array_agg(decode(x, 'hex')), '{}') FROM unnest(string_to_array(idx, ',')) AS x),
+            at, bu, bt, ing
+       FROM unnest($1::uuid[], $2::uuid[], $3::bytea[], $4::bytea[], $5::int[], $6::int[], $7::text[], $8::text[],
+                   $9::text[], $10::timestamptz[], $11::uuid[], $12::uuid[], $13::uuid[])
+         AS t(id, owner_id, ref, dek, kv, dv, names, cts, idx, at, bu, bt, ing)`,
     [
       items.map((i) => i.id),
       items.map((i) => i.ownerId),
@@ -315,24 +309,12 @@ export async function insertRecordsBatch(
       items.map((i) => i.sealed.kekVersion),
       items.map((i) => i.sealed.dekVersion),
       items.map((i) => i.sealed.fields.map((f) => f.field).join(',')),
+      items.map((i) => joinHex(i.sealed.fields.map((f) => f.ciphertext))),
+      items.map((i) => joinHex(i.sealed.indexes.map((x) => x.idx))),
       items.map((i) => i.at),
       items.map((i) => i.byUser),
       items.map((i) => i.byToken),
       items.map((i) => i.ingestId),
     ],
   );
-  const fields = items.flatMap((i) => i.sealed.fields.map((f) => ({ id: i.id, ...f })));
-  await q.query(
-    `INSERT INTO vault.record_fields (record_id, field, ciphertext)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[])`,
-    [fields.map((f) => f.id), fields.map((f) => f.field), fields.map((f) => f.ciphertext)],
-  );
-  const idx = items.flatMap((i) => i.sealed.indexes.map((x) => ({ id: i.id, ...x })));
-  if (idx.length) {
-    await q.query(
-      `INSERT INTO vault.blind_indexes (record_id, field, idx, index_version)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::int[]) ON CONFLICT DO NOTHING`,
-      [idx.map((x) => x.id), idx.map((x) => x.field), idx.map((x) => x.idx), idx.map((x) => x.indexVersion)],
-    );
-  }
 }

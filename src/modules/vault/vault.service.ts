@@ -99,7 +99,7 @@ export function createVaultService(deps: VaultDeps) {
 
   async function decryptRecords(q: Queryable, ids: string[]) {
     const rows = await repo.loadRecords(q, ids);
-    const fields = await repo.loadFields(q, ids);
+    const fields = repo.fieldsOf(rows);
     return rows.map((r) => ({
       row: r,
       values: crypto.open(
@@ -195,27 +195,26 @@ export function createVaultService(deps: VaultDeps) {
       ctx: RequestContext,
     ) {
       const versions = [...new Set(deps.crypto.versionsInUse())];
-      const groups: { field: string; idxs: Buffer[] }[][] = [];
+      const groups: Buffer[][] = [];
       const criteria: ('email' | 'phone' | 'q' | 'externalRef')[] = [];
       if (query.email !== undefined) {
         const terms = queryTerms('email', query.email);
         if (!terms.length) throw errors.queryTooBroad();
-        groups.push([{ field: 'email', idxs: crypto.queryIndexes('email', terms, versions) }]);
+        groups.push(crypto.queryIndexes('email', terms, versions));
         criteria.push('email');
       }
       if (query.phone !== undefined) {
         const terms = queryTerms('phone', query.phone);
         if (!terms.length) throw errors.queryTooBroad();
-        groups.push([{ field: 'phone', idxs: crypto.queryIndexes('phone', terms, versions) }]);
+        groups.push(crypto.queryIndexes('phone', terms, versions));
         criteria.push('phone');
       }
       if (query.q !== undefined) {
         const terms = queryTerms('q', query.q);
         if (!terms.length || !terms.some((t) => t.length >= 3)) throw errors.queryTooBroad();
         for (const t of terms) {
-          groups.push(
-            ['fullName', 'company'].map((field) => ({ field, idxs: crypto.queryIndexes(field, [t], versions) })),
-          );
+          // a name word may be in the full name or the company: either field's index matches
+          groups.push(['fullName', 'company'].flatMap((field) => crypto.queryIndexes(field, [t], versions)));
         }
         criteria.push('q');
       }

@@ -21,7 +21,11 @@ CREATE TABLE vault.records (
   kek_version      integer,
   dek_version      integer     NOT NULL DEFAULT 1,
   index_version    integer,
+  -- one AES-256-GCM ciphertext per field, aligned with field_names (AAD = record id + field + data-key version)
   field_names      text[]      NOT NULL DEFAULT '{}',
+  field_ciphertexts bytea[],
+  -- keyed blind indexes (HMAC-SHA-256/128 per field key) of the searchable terms; GIN-indexed for && lookups
+  bidx             bytea[],
   is_canary        boolean     NOT NULL DEFAULT false,
   created_at       timestamptz NOT NULL,
   created_by_user  uuid        REFERENCES identity.users (id),
@@ -29,8 +33,10 @@ CREATE TABLE vault.records (
   ingest_id        uuid,
   shredded_at      timestamptz,
   shredded_by      uuid        REFERENCES identity.users (id),
-  CHECK ((shredded_at IS NULL) = (dek_wrapped IS NOT NULL))
+  CHECK ((shredded_at IS NULL) = (dek_wrapped IS NOT NULL)),
+  CHECK (shredded_at IS NULL OR (field_ciphertexts IS NULL AND bidx IS NULL))
 );
+CREATE INDEX records_bidx_idx ON vault.records USING gin (bidx);
 CREATE UNIQUE INDEX records_owner_ref_idx ON vault.records (owner_id, external_ref_idx)
   WHERE external_ref_idx IS NOT NULL;
 CREATE INDEX records_owner_idx ON vault.records (owner_id);
@@ -39,22 +45,6 @@ CREATE INDEX records_created_by_user_idx ON vault.records (created_by_user);
 CREATE INDEX records_created_by_token_idx ON vault.records (created_by_token);
 CREATE INDEX records_shredded_by_idx ON vault.records (shredded_by);
 CREATE INDEX records_ingest_idx ON vault.records (ingest_id);
-
-CREATE TABLE vault.record_fields (
-  record_id  uuid  NOT NULL REFERENCES vault.records (id),
-  field      text  NOT NULL,
-  ciphertext bytea NOT NULL,
-  PRIMARY KEY (record_id, field)
-);
-
-CREATE TABLE vault.blind_indexes (
-  record_id     uuid    NOT NULL REFERENCES vault.records (id),
-  field         text    NOT NULL,
-  idx           bytea   NOT NULL,
-  index_version integer NOT NULL,
-  PRIMARY KEY (record_id, field, idx, index_version)
-);
-CREATE INDEX blind_indexes_lookup_idx ON vault.blind_indexes (field, idx, index_version);
 
 -- Every reveal: who, which record, when, why (the justification sealed, AAD = reveal id); quotas count these.
 CREATE TABLE vault.reveals (
