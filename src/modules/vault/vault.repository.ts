@@ -182,14 +182,17 @@ export async function shredRecord(q: Queryable, id: string, by: string | null, a
 
 // --- reveals and quotas ---
 
+/** Records a reveal only while the record is live (a concurrent shred wins); false when it is not. */
 export async function insertReveal(
   q: Queryable,
   r: { id: string; recordId: string; userId: string; at: Date; purpose: string; justificationSealed: Buffer },
-) {
-  await q.query(
-    `INSERT INTO vault.reveals (id, record_id, user_id, at, purpose, justification_sealed) VALUES ($1, $2, $3, $4, $5, $6)`,
+): Promise<boolean> {
+  const res = await q.query(
+    `INSERT INTO vault.reveals (id, record_id, user_id, at, purpose, justification_sealed)
+     SELECT $1, id, $3, $4, $5, $6 FROM vault.records WHERE id = $2 AND shredded_at IS NULL`,
     [r.id, r.recordId, r.userId, r.at, r.purpose, r.justificationSealed],
   );
+  return res.rowCount === 1;
 }
 
 export async function revealCounts(q: Queryable, userId: string, now: Date) {

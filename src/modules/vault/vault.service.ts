@@ -319,8 +319,8 @@ export function createVaultService(deps: VaultDeps) {
         throw errors.quotaExceeded(over[0], over[1]);
       }
       const revealId = newId();
-      await db.transaction(async (tx) => {
-        await repo.insertReveal(tx, {
+      const live = await db.transaction(async (tx) => {
+        const recorded = await repo.insertReveal(tx, {
           id: revealId,
           recordId,
           userId: p.userId,
@@ -328,6 +328,7 @@ export function createVaultService(deps: VaultDeps) {
           purpose: input.purpose,
           justificationSealed: seal(deps.sealKey, input.justification, `vault.reveal:${revealId}`),
         });
+        if (!recorded) return false;
         await audit.append(tx, {
           action: 'vault.record.revealed',
           outcome: 'success',
@@ -347,10 +348,12 @@ export function createVaultService(deps: VaultDeps) {
           });
           await deps.onCanaryTouched(tx, p.userId, ctx);
         }
+        return true;
       });
-      const [opened] = await decryptRecords(db, [recordId]);
-      if (!opened) throw errors.recordNotFound();
-      return { id: recordId, ownerId: row.owner_id, fields: opened.values, revealedAt: now.toISOString() };
+      if (!live) throw errors.recordNotFound();
+      // the row read before the transaction is the one the reveal was recorded for; decrypt it now
+      const fields = crypto.open(recordId, row, repo.fieldsOf([row]));
+      return { id: recordId, ownerId: row.owner_id, fields, revealedAt: now.toISOString() };
     },
 
     async shred(p: Principal, recordId: string, ctx: RequestContext) {
