@@ -122,6 +122,16 @@ describe('ingest (DAT-06, DAT-09)', () => {
     expect(progress.json()).toMatchObject({ status: 'finished', lines: 4, accepted: 2, rejected: 2 });
   });
 
+  it('DAT-06: bulk NDJSON sent as text/plain is accepted too', async () => {
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/records/bulk',
+      headers: { cookie: o.cookie, 'x-csrf-token': o.csrf, 'content-type': 'text/plain; charset=utf-8' },
+      payload: JSON.stringify({ ownerId: dataOwner, fields: { fullName: 'Plain Text' } }),
+    });
+    expect(r.json()).toMatchObject({ accepted: 1, rejected: [] });
+  });
+
   it('DAT-06: bulk CSV with quoted commas and newlines', async () => {
     const csv =
       'externalRef,fullName,company,notes\r\nc-1,"Doe, Jane","Acme ""Labs""","line one\nline two"\r\nc-2,John Roe,,\r\n';

@@ -20,7 +20,7 @@ const errs = {
   503: errorResponse,
   ...authErrors,
 };
-const BULK_TYPES = ['application/x-ndjson', 'application/ndjson', 'text/csv'];
+const BULK_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'text/plain', 'text/csv'];
 
 export function vaultRoutes(deps: {
   db: Db;
