@@ -15,10 +15,12 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Core } from './core.ts';
 import { accessRoutes } from './modules/access/index.ts';
 import { auditRoutes } from './modules/audit/index.ts';
+import { detectionRoutes } from './modules/detection/index.ts';
 import { identityRoutes } from './modules/identity/index.ts';
 import { mfaRoutes } from './modules/identity/mfa.routes.ts';
 import { userRoutes } from './modules/identity/users.routes.ts';
 import { vaultRoutes } from './modules/vault/index.ts';
+import { AppError } from './platform/errors.ts';
 import { createGuard } from './platform/http/auth.ts';
 import { registerErrorHandler, sendError } from './platform/http/error-handler.ts';
 import { registerSecurityHeaders } from './platform/http/security-headers.ts';
@@ -95,10 +97,10 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
       }),
     onPermissionUsed: (p, permission) => core.access.recordUse(core.db, p, permission),
     authenticateService: core.identity.authenticateServiceToken,
-    onPermissionDenied: (p, permission, ctx) =>
+    onPermissionDenied: (p, permission, ctx, dormant) =>
       core.db.transaction(async (tx) => {
         await core.audit.append(tx, {
-          action: 'access.denied',
+          action: dormant ? 'access.elevation.required' : 'access.denied',
           outcome: 'denied',
           actor: { type: 'user', id: p.userId },
           ip: ctx.ip,
@@ -108,6 +110,12 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
       }),
   });
 
+  // NET-02/LOG-05: a blocked address gets 403 on everything but the health check, before any other work
+  app.addHook('onRequest', async (req) => {
+    if (req.url !== '/healthz' && core.blocklist.isBlocked(req.ip)) {
+      throw new AppError('forbidden', 'security.ip_blocked', 'Requests from this network address are blocked.');
+    }
+  });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -147,6 +155,9 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
     vaultRoutes({ db: core.db, vault: core.vault, ingest: core.ingest, rotation: core.keyRotation, guard }),
   );
 
+  await app.register(
+    detectionRoutes({ db: core.db, alerts: core.alerts, blocklist: core.blocklist, guard, audit: core.audit }),
+  );
   await registerWebUi(app, opts.webDir ?? defaultWebDir);
   return app;
 }

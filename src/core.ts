@@ -7,6 +7,14 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import { type AccessService, createAccessService } from './modules/access/index.ts';
 import { type AuditLog, createAuditLog, type PublishedAuditEntry } from './modules/audit/index.ts';
+import {
+  type Alerts,
+  type Blocklist,
+  createAlerts,
+  createBlocklist,
+  createDetectionEngine,
+  defaultRules,
+} from './modules/detection/index.ts';
 import { createIdentityService, type IdentityService } from './modules/identity/index.ts';
 import {
   createDevOutboxSmsSender,
@@ -36,7 +44,7 @@ import {
   type Keyring,
 } from './platform/crypto/keyring.ts';
 import { type DataDirLayout, ensureDataDir, tightenPermissions } from './platform/data-dir.ts';
-import { type Db, openDatabase } from './platform/db/db.ts';
+import { type Db, openDatabase, type Tx } from './platform/db/db.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { createEventBus, type EventBus } from './platform/events.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
@@ -55,6 +63,8 @@ export interface Core {
   notifications: Notifications;
   mfa: MfaMethods;
   vault: VaultService;
+  blocklist: Blocklist;
+  alerts: Alerts;
   ingest: Ingest;
   keyRotation: KeyRotation;
   /** True when SMS codes go to the development outbox instead of a provider. */
@@ -150,6 +160,49 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     isLockedDown: async () => false,
     onCanaryTouched: (tx, userId, ctx) => identity.lockForDetection(tx, userId, ctx),
   });
+  const blocklist = createBlocklist({ db, clock, pseudonymiseIp: audit.pseudonymiseIp });
+  await blocklist.reload();
+  const enqueueAlert = (
+    tx: Tx,
+    a: {
+      id: string;
+      rule: { id: string; title: string; severity: 'low' | 'medium' | 'high' | 'critical' };
+      repeat: number;
+    },
+  ) =>
+    notifications.enqueue(
+      tx,
+      'detection.alert',
+      { alertId: a.id, rule: a.rule.id, title: a.rule.title, severity: a.rule.severity, repeat: a.repeat },
+      {
+        roles: ['owner', 'security_analyst'],
+      },
+    );
+  const alerts = createAlerts({
+    db,
+    clock,
+    audit,
+    sealKey: keyring.derive('vault.secret-seal.v1'),
+    rules: defaultRules,
+    enqueue: enqueueAlert,
+    repeatMinutes: 15,
+  });
+  const engine = createDetectionEngine({
+    db,
+    clock,
+    audit,
+    blocklist,
+    rules: defaultRules,
+    lockAccount: (tx, userId, ctx) => identity.lockForDetection(tx, userId, ctx),
+    notifyAlert: async (tx, a) => {
+      await enqueueAlert(tx, { ...a, repeat: 0 });
+      await tx.query('UPDATE detection.alerts SET last_notified_at = $2, notified_times = 1 WHERE id = $1', [
+        a.id,
+        clock.now(),
+      ]);
+    },
+  });
+  bus.subscribe((e) => engine.onEvent(e));
   const ingest = createIngest({ db, clock, audit, crypto, fieldSpecs: vault.fieldSpecs });
   const keyRotation = createKeyRotation({ db, clock, keyring, crypto, audit, fieldSpecs: vault.fieldSpecs });
   return {
@@ -167,6 +220,8 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     smsDevOutbox,
     mfa,
     vault,
+    blocklist,
+    alerts,
     ingest,
     keyRotation,
     version: await readVersion(),

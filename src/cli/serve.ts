@@ -1,8 +1,11 @@
 /** `strongroom serve`: the HTTPS server, the control socket for the CLI, first-run setup link, graceful stop. */
+
+import pg from 'pg';
 import { buildApp } from '../app.ts';
 import type { Config } from '../config.ts';
-import { createCore } from '../core.ts';
+import { type Core, createCore } from '../core.ts';
 import { verifyToJson } from '../modules/audit/index.ts';
+import { DECISIONS_CHANNEL } from '../modules/detection/index.ts';
 import { ControlUnavailable, callControl, startControlSocket } from '../platform/control-socket.ts';
 import { UsageError } from '../platform/errors.ts';
 import { loadTls } from '../platform/http/tls.ts';
@@ -12,6 +15,19 @@ import { importFile } from './vault.ts';
 export interface RunningServer {
   url: string;
   stop(): Promise<void>;
+}
+
+/** On PostgreSQL, every node reloads decisions (blocked addresses) as soon as another node makes one. */
+async function listenForDecisions(url: string | undefined, onDecision: () => Promise<void>, logger: Core['logger']) {
+  if (!url) return undefined;
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', (err) => logger.warn({ err: { message: err.message } }, 'decision listener lost its connection'));
+  await client.connect();
+  client.on('notification', () => {
+    onDecision().catch((err) => logger.error({ err }, 'reloading decisions failed'));
+  });
+  await client.query(`LISTEN ${DECISIONS_CHANNEL}`);
+  return client;
 }
 
 export async function isServerRunning(socketPath: string): Promise<boolean> {
@@ -80,8 +96,12 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     { name: 'identity.departures', intervalMs: 60_000, run: core.identity.jobs.processDepartures },
     { name: 'notifications.deliver', intervalMs: 2_000, run: () => core.notifications.deliverDue() },
     // a few seconds of batches per tick; the rotation resumes from the database after any stop
+    { name: 'detection.alert-reminders', intervalMs: 60_000, run: () => core.alerts.repeatNotices() },
+    // a safety net behind LISTEN/NOTIFY: blocks decided elsewhere apply here within seconds at worst
+    { name: 'detection.blocklist-refresh', intervalMs: 5_000, run: () => core.blocklist.reload() },
     { name: 'vault.key-rotation', intervalMs: 2_000, run: () => core.keyRotation.runToCompletion(25) },
   ]);
+  const decisions = await listenForDecisions(config.database.url, () => core.blocklist.reload(), core.logger);
   const setupToken = await core.identity.issueSetupToken();
   const readyMs = Math.round(performance.now() - started);
   out(`Strongroom ${core.version} is serving ${config.http.publicUrl} (HTTPS only; ready in ${readyMs} ms)`);
@@ -100,6 +120,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       await control.close().catch(() => {});
       await app.close();
       await scheduler.stop();
+      await decisions?.end().catch(() => {});
       await core.close();
     })();
     return stopping;

@@ -6,22 +6,26 @@
 export type Listener<T> = (event: T) => void | Promise<void>;
 
 export interface EventBus<T> {
-  publish(event: T): void;
+  /** Runs every listener; resolves when all have finished. A failing listener never rejects the publisher. */
+  publish(event: T): Promise<void>;
   subscribe(listener: Listener<T>): () => void;
 }
 
 export function createEventBus<T>(onListenerError: (err: unknown) => void): EventBus<T> {
   const listeners = new Set<Listener<T>>();
   return {
-    publish(event) {
+    async publish(event) {
+      const running: Promise<void>[] = [];
       for (const l of listeners) {
         try {
           const r = l(event);
-          if (r && typeof (r as Promise<void>).catch === 'function') (r as Promise<void>).catch(onListenerError);
+          if (r && typeof (r as Promise<void>).then === 'function')
+            running.push((r as Promise<void>).catch(onListenerError));
         } catch (err) {
           onListenerError(err);
         }
       }
+      await Promise.all(running);
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -99,6 +99,22 @@ export const auditCatalogue = {
   'access.role.created': z.strictObject({ permissions: z.array(permission).max(60) }),
   'auth.csrf.rejected': z.strictObject({ route: z.string().max(200) }),
   'access.denied': z.strictObject({ permission: z.string().max(80), route: z.string().max(200) }),
+  'access.elevation.required': z.strictObject({ permission: z.string().max(80), route: z.string().max(200) }),
+  'detection.alert.raised': z.strictObject({
+    rule: z.string().max(80),
+    ruleVersion: z.number().int().min(1),
+    severity: z.enum(['low', 'medium', 'high', 'critical']),
+    alertId: id,
+  }),
+  'detection.alert.acknowledged': z.strictObject({ alertId: id }),
+  'detection.alert.resolved': z.strictObject({ alertId: id }),
+  'detection.ip.blocked': z.strictObject({
+    rule: z.string().max(80),
+    minutes: z.number().int().min(1),
+    level: z.number().int().min(1),
+  }),
+  'detection.ip.unblocked': none,
+  'detection.account.locked': z.strictObject({ rule: z.string().max(80) }),
   'vault.owner.created': none,
   'vault.record.created': z.strictObject({
     ownerId: id,

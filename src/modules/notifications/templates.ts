@@ -22,6 +22,28 @@ export const templates = {
       ].join('\n'),
     }),
   },
+  'detection.alert': {
+    params: z.strictObject({
+      alertId: z.uuid(),
+      rule: z.string().max(80),
+      title: z.string().max(120),
+      severity: z.enum(['low', 'medium', 'high', 'critical']),
+      repeat: z.number().int().min(0),
+    }),
+    render: (
+      p: { alertId: string; rule: string; title: string; severity: string; repeat: number },
+      baseUrl: string,
+    ) => ({
+      subject: `Strongroom ${p.severity.toUpperCase()} alert: ${p.title}${p.repeat ? ` (reminder ${p.repeat})` : ''}`,
+      text: [
+        `Detection rule ${p.rule} raised a ${p.severity} alert.`,
+        '',
+        `Acknowledge and review it: ${baseUrl}/alerts/${p.alertId}`,
+        '',
+        'This reminder repeats until someone acknowledges the alert.',
+      ].join('\n'),
+    }),
+  },
 } as const;
 
 export type TemplateName = keyof typeof templates;

@@ -287,13 +287,27 @@ describe('canaries (LOG-04, LOG-05)', () => {
     await http.post(`/api/v1/grants/${g.json().id}/approve`, undefined, await signIn(t, ownerB));
     o = await signIn(t, owner);
     const a = await signIn(t, analyst);
-    const seen = await reveal(c.json().id, a);
+    // the analyst works from another address of the private network, so blocking it leaves the owner's alone
+    const from = (url: string, method: 'GET' | 'POST', payload?: Record<string, unknown>, ip = '10.9.9.9') =>
+      t.app.inject({ method, url, payload, remoteAddress: ip, headers: { cookie: a.cookie, 'x-csrf-token': a.csrf } });
+    const seen = await from(`/api/v1/records/${c.json().id}/reveal`, 'POST', {
+      purpose: 'customer_request',
+      justification: 'Customer asked for a copy of their data',
+    });
     expect(seen.statusCode).toBe(200); // looks like any record to the person who took the bait
-    const next = await http.get('/api/v1/me', a);
-    expect(next.statusCode).toBe(401);
+    const blocked = await from('/api/v1/me', 'GET');
+    expect(blocked.statusCode).toBe(403);
+    expect(blocked.json().error.code).toBe('security.ip_blocked');
+    const elsewhere = await from('/api/v1/me', 'GET', undefined, '10.9.9.10');
+    expect(elsewhere.statusCode).toBe(401); // the account is locked wherever it comes from
+    const critical = (await t.testDb.superuser(
+      `SELECT severity, rule FROM detection.alerts WHERE rule = 'canary-touched'`,
+    )) as { severity: string }[];
+    expect(critical).toEqual([{ severity: 'critical', rule: 'canary-touched' }]);
     const actions = (await t.testDb.superuser(
       `SELECT action FROM audit.entries WHERE action IN ('vault.canary.touched', 'identity.account.locked') ORDER BY seq`,
     )) as { action: string }[];
+    // locked once, in the reveal's own transaction; the detection response finds it already locked
     expect(actions.map((x) => x.action)).toEqual(['vault.canary.touched', 'identity.account.locked']);
   });
 });

@@ -19,9 +19,12 @@ export interface Queryable {
   query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
 }
 
-/** A transaction: queries plus work to run only once it has committed (events, notifications, caches). */
+/**
+ * A transaction: queries plus work to run only once it has committed (events, detection, caches). The
+ * transaction's promise resolves after that work, so a response is sent only once detection has decided.
+ */
 export interface Tx extends Queryable {
-  afterCommit(fn: () => void): void;
+  afterCommit(fn: () => void | Promise<void>): void;
 }
 
 export interface Db extends Queryable {
@@ -136,9 +139,9 @@ async function withAfterCommit<T>(
   fn: (tx: Tx) => Promise<T>,
   runInTransaction: (run: (q: Queryable) => Promise<T>) => Promise<T>,
 ): Promise<T> {
-  const callbacks: (() => void)[] = [];
+  const callbacks: (() => void | Promise<void>)[] = [];
   const out = await runInTransaction((q) => fn({ query: q.query, afterCommit: (cb) => callbacks.push(cb) }));
-  for (const cb of callbacks) cb();
+  for (const cb of callbacks) await cb();
   return out;
 }
 

@@ -29,7 +29,8 @@ export interface AuthPorts {
   authenticate(sessionToken: string, ctx: RequestContext): Promise<Principal>;
   checkCsrf(principal: Principal, header: string | undefined): boolean;
   onCsrfRejected(principal: Principal, ctx: RequestContext): Promise<void>;
-  onPermissionDenied(principal: Principal, permission: string, ctx: RequestContext): Promise<void>;
+  /** `dormant`: the permission is held but not elevated (not an intrusion attempt). */
+  onPermissionDenied(principal: Principal, permission: string, ctx: RequestContext, dormant: boolean): Promise<void>;
   onPermissionUsed?(principal: Principal, permission: string): Promise<void>;
   authenticateService?(token: string, scope: string, ctx: RequestContext): Promise<ServiceActor>;
 }
@@ -78,8 +79,9 @@ export function createGuard(ports: AuthPorts) {
         }
       }
       if (permission && !principal.permissions.includes(permission)) {
-        await ports.onPermissionDenied(principal, permission, ctx);
-        if (principal.dormantPermissions.includes(permission)) {
+        const dormant = principal.dormantPermissions.includes(permission);
+        await ports.onPermissionDenied(principal, permission, ctx, dormant);
+        if (dormant) {
           throw new AppError(
             'forbidden',
             'access.elevation_required',

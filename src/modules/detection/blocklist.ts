@@ -1,0 +1,86 @@
+/**
+ * Blocked IP addresses (NET-02, LOG-05), held as the audit log's keyed IP hashes. Every node keeps the active
+ * set in memory and checks it on each request; a decision updates the local set at once and, on PostgreSQL,
+ * tells the other nodes with NOTIFY so they reload before their next request.
+ */
+import type { Clock } from '../../platform/clock.ts';
+import type { Db, Queryable } from '../../platform/db/db.ts';
+import { newId } from '../../platform/ids.ts';
+import { BLOCK_MINUTES } from './rules.ts';
+
+export const DECISIONS_CHANNEL = 'strongroom_decisions';
+
+export function createBlocklist(deps: { db: Db; clock: Clock; pseudonymiseIp(ip: string): string }) {
+  const { db, clock } = deps;
+  let active = new Map<string, number>(); // ip hash → expires (ms)
+
+  async function reload() {
+    const { rows } = await db.query<{ ip_hash: string; expires_at: Date }>(
+      'SELECT ip_hash, max(expires_at) AS expires_at FROM detection.blocked_ips WHERE lifted_at IS NULL AND expires_at > $1 GROUP BY ip_hash',
+      [clock.now()],
+    );
+    active = new Map(rows.map((r) => [r.ip_hash, new Date(r.expires_at).getTime()]));
+  }
+
+  return {
+    reload,
+    isBlocked(ip: string): boolean {
+      const until = active.get(deps.pseudonymiseIp(ip));
+      return until !== undefined && until > clock.now().getTime();
+    },
+
+    /** Blocks for an escalating time: the n-th block of the same address lasts BLOCK_MINUTES[n-1]. */
+    async block(tx: Queryable, ipHash: string, rule: string): Promise<{ minutes: number; level: number }> {
+      const { rows } = await tx.query<{ n: string }>(
+        'SELECT count(*) AS n FROM detection.blocked_ips WHERE ip_hash = $1',
+        [ipHash],
+      );
+      const level = Number(rows[0]?.n ?? 0) + 1;
+      const minutes = BLOCK_MINUTES[Math.min(level, BLOCK_MINUTES.length) - 1] as number;
+      const now = clock.now();
+      const expires = new Date(now.getTime() + minutes * 60_000);
+      await tx.query(
+        `INSERT INTO detection.blocked_ips (id, ip_hash, rule, level, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [newId(), ipHash, rule, level, now, expires],
+      );
+      active.set(ipHash, Math.max(active.get(ipHash) ?? 0, expires.getTime()));
+      if (db.kind === 'postgres') await tx.query(`SELECT pg_notify('${DECISIONS_CHANNEL}', 'blocked_ips')`);
+      return { minutes, level };
+    },
+
+    async unblock(tx: Queryable, id: string, by: string): Promise<boolean> {
+      const res = await tx.query(
+        'UPDATE detection.blocked_ips SET lifted_at = $2, lifted_by = $3 WHERE id = $1 AND lifted_at IS NULL',
+        [id, clock.now(), by],
+      );
+      if (db.kind === 'postgres') await tx.query(`SELECT pg_notify('${DECISIONS_CHANNEL}', 'blocked_ips')`);
+      return res.rowCount > 0;
+    },
+
+    async list() {
+      const { rows } = await db.query<{
+        id: string;
+        ip_hash: string;
+        rule: string;
+        level: number;
+        created_at: Date;
+        expires_at: Date;
+        lifted_at: Date | null;
+      }>(
+        'SELECT id, ip_hash, rule, level, created_at, expires_at, lifted_at FROM detection.blocked_ips ORDER BY created_at DESC LIMIT 200',
+      );
+      const now = clock.now();
+      return rows.map((r) => ({
+        id: r.id,
+        ipHash: r.ip_hash,
+        rule: r.rule,
+        level: r.level,
+        createdAt: r.created_at.toISOString(),
+        expiresAt: r.expires_at.toISOString(),
+        active: !r.lifted_at && r.expires_at > now,
+      }));
+    },
+  };
+}
+
+export type Blocklist = ReturnType<typeof createBlocklist>;
