@@ -20,6 +20,8 @@ describe.skipIf(!baseUrl)('two server processes on one PostgreSQL', () => {
   let dir: string;
   let env: Record<string, string>;
   const servers: ReturnType<typeof startServer>[] = [];
+  let ports: number[] = [];
+  let session = '';
 
   beforeAll(async () => {
     const admin = new pg.Client({ connectionString: baseUrl });
@@ -91,5 +93,21 @@ describe.skipIf(!baseUrl)('two server processes on one PostgreSQL', () => {
     expect(old.status).toBe(401);
     expect(old.json().error?.code).toBe('auth.session_replaced');
     expect((await request(p1, { path: '/api/v1/me', headers: { cookie: second } })).status).toBe(200);
+    ports = [p1, p2];
+    session = second;
+  });
+
+  it('LOG-05/NET-02: a block decided on node 1 is enforced by node 2 on its next request', async () => {
+    const [p1, p2] = ports as [number, number];
+    expect((await request(p2, { path: '/api/v1/setup/status' })).status).toBe(200);
+    // three state-changing calls without the CSRF header: refused (403) and counted as intrusion attempts
+    for (let i = 0; i < 3; i++) {
+      const r = await request(p1, { method: 'POST', path: '/api/v1/auth/logout', headers: { cookie: session } });
+      expect(r.status).toBe(403);
+    }
+    const onNode2 = await request(p2, { path: '/api/v1/setup/status' });
+    expect(onNode2.status).toBe(403);
+    expect(onNode2.json().error?.code).toBe('security.ip_blocked');
+    expect((await request(p2, { path: '/healthz' })).status).toBe(200);
   });
 });
