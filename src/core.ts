@@ -6,7 +6,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import { type AccessService, createAccessService } from './modules/access/index.ts';
-import { type AuditLog, createAuditLog, type PublishedAuditEntry } from './modules/audit/index.ts';
+import {
+  type AuditLog,
+  type Checkpoints,
+  createAuditLog,
+  createCheckpoints,
+  createSigner,
+  type PublishedAuditEntry,
+} from './modules/audit/index.ts';
 import {
   type Alerts,
   type Blocklist,
@@ -58,6 +65,7 @@ export interface Core {
   keyring: Keyring;
   bus: EventBus<PublishedAuditEntry>;
   audit: AuditLog;
+  checkpoints: Checkpoints;
   access: AccessService;
   identity: IdentityService;
   notifications: Notifications;
@@ -107,6 +115,12 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
   if (db.kind === 'pglite' && !opts.db) await tightenPermissions(layout.pgdata);
   const bus = createEventBus<PublishedAuditEntry>((err) => logger.error({ err }, 'audit event listener failed'));
   const audit = createAuditLog({ clock, pseudonymKey: keyring.derive('audit.pseudonym.v1'), bus });
+  const checkpoints = createCheckpoints({
+    db,
+    clock,
+    signer: createSigner(keyring.derive('audit.signing.v1')),
+    dir: layout.checkpoints,
+  });
   const access = createAccessService({ clock, audit });
   const mailer = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
   const notifications = createNotifications({ db, clock, logger, mailer, baseUrl: config.http.publicUrl });
@@ -214,6 +228,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     keyring,
     bus,
     audit,
+    checkpoints,
     access,
     identity,
     notifications,

@@ -3,7 +3,7 @@
  * NET-01 (HTTPS only, TLS 1.2+), IAM-01 (init creates the one owner; a second init changes nothing),
  * LOG-02 (audit verify names a tampered row), and data-directory permissions.
  */
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,6 +81,31 @@ describe('strongroom CLI and HTTPS server', () => {
     const r = await cli(['audit', 'verify', '--data-dir', dataDir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Audit log intact: \d+ entries/);
+  });
+
+  it('LOG-02: audit export writes a bundle that audit verify --bundle checks offline; prove gives a checkable proof', async () => {
+    const out = path.join(dir, 'bundle.ndjson');
+    const exp = await cli(['audit', 'export', '--out', out, '--data-dir', dataDir]);
+    expect(exp.code).toBe(0);
+    expect(exp.stdout).toMatch(/Exported \d+ entries and 1 signed checkpoints/);
+    expect((await readdir(path.join(dataDir, 'checkpoints'))).some((f) => f.endsWith('.json'))).toBe(true);
+    // offline: no data directory, no server
+    const offline = await cli(['audit', 'verify', '--bundle', out]);
+    expect(offline.stdout).toMatch(/Bundle intact: \d+ entries, 1 signed checkpoints verified/);
+    expect(offline.code).toBe(0);
+    const proofFile = path.join(dir, 'proof.json');
+    expect((await cli(['audit', 'prove', '--seq', '2', '--out', proofFile, '--data-dir', dataDir])).code).toBe(0);
+    const ok = await cli(['audit', 'verify', '--proof', proofFile]);
+    expect(ok.stdout).toMatch(/Proof valid: entry 2 is in the log/);
+    const proof = JSON.parse(await readFile(proofFile, 'utf8'));
+    proof.entryHash = '00'.repeat(32);
+    await writeFile(proofFile, JSON.stringify(proof));
+    const bad = await cli(['audit', 'verify', '--proof', proofFile]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/Proof NOT valid/);
+    const far = await cli(['audit', 'prove', '--seq', '999999', '--data-dir', dataDir]);
+    expect(far.code).toBe(2);
+    expect(far.stderr).not.toMatch(/at .*\.ts/); // a clear message, no stack trace
   });
 
   it('serves HTTPS only (TLS 1.2+), signs in with password + TOTP, and answers the CLI through its socket', async () => {

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { buildApp } from '../app.ts';
 import type { Config } from '../config.ts';
 import { type Core, createCore } from '../core.ts';
-import { verifyToJson } from '../modules/audit/index.ts';
+import { exportBundle, proveInclusion, verifyToJson } from '../modules/audit/index.ts';
 import { DECISIONS_CHANNEL } from '../modules/detection/index.ts';
 import { ControlUnavailable, callControl, startControlSocket } from '../platform/control-socket.ts';
 import { UsageError } from '../platform/errors.ts';
@@ -73,6 +73,11 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       );
       return rows[0] && { bytes: Number(rows[0].bytes), accepted: rows[0].accepted, rejected: rows[0].rejected };
     },
+    'audit.export': async (args) => {
+      await core.checkpoints.cut();
+      return exportBundle(core.db, String(args.out), core.checkpoints.publicKey(), core.clock.now());
+    },
+    'audit.prove': async (args) => proveInclusion(core.db, Number(args.seq), core.checkpoints.publicKey()),
     'keys.rotate': () => core.keyRotation.start({ type: 'host_operator' }),
     'keys.status': () => core.keyRotation.status(),
     'users.approve': async (args) => core.identity.approveUser({ type: 'host_operator' }, String(args.id)),
@@ -96,6 +101,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     { name: 'identity.departures', intervalMs: 60_000, run: core.identity.jobs.processDepartures },
     { name: 'notifications.deliver', intervalMs: 2_000, run: () => core.notifications.deliverDue() },
     // a few seconds of batches per tick; the rotation resumes from the database after any stop
+    { name: 'audit.checkpoint', intervalMs: config.audit.checkpointSeconds * 1000, run: () => core.checkpoints.cut() },
     { name: 'detection.alert-reminders', intervalMs: 60_000, run: () => core.alerts.repeatNotices() },
     // a safety net behind LISTEN/NOTIFY: blocks decided elsewhere apply here within seconds at worst
     { name: 'detection.blocklist-refresh', intervalMs: 5_000, run: () => core.blocklist.reload() },

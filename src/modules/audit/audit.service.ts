@@ -11,6 +11,8 @@ import type { EventBus } from '../../platform/events.ts';
 import { type AuditAction, type AuditDetails, auditCatalogue } from './audit.catalogue.ts';
 import { createChainVerifier, entryHash, GENESIS_HASH, type StoredEntry } from './audit.chain.ts';
 import * as repo from './audit.repository.ts';
+import { checkpointsOf } from './checkpoints.ts';
+import { appendLeaf, emptyFrontier, frontierRoot } from './frontier.ts';
 
 export type ActorType = 'user' | 'service' | 'system' | 'host_operator' | 'anonymous';
 export type Outcome = 'success' | 'failure' | 'denied';
@@ -101,6 +103,32 @@ export function createAuditLog(deps: AuditDeps): AuditLog {
         after = (batch[batch.length - 1] as StoredEntry).seq;
       }
       const st = verifier.state;
+      // against the signed checkpoints (kept in the database and as files): a rewritten or cut log differs
+      const cps = await checkpointsOf(q);
+      const lastCp = cps[cps.length - 1];
+      if (lastCp && Number(lastCp.tree_size) > Number(st.seq)) {
+        return { valid: false, firstBadSeq: (st.seq + 1n).toString(), reason: 'truncated', entries: st.count };
+      }
+      if (cps.length) {
+        const f = emptyFrontier();
+        let i = 0;
+        let after = '0';
+        while (i < cps.length) {
+          const batch = await repo.entriesAfter(q, after, 5000);
+          if (!batch.length) break;
+          for (const e of batch) {
+            appendLeaf(f, e.hash);
+            const cp = cps[i];
+            if (cp && Number(cp.tree_size) === f.size) {
+              if (!frontierRoot(f).equals(cp.root_hash) || !e.hash.equals(cp.head_hash)) {
+                return { valid: false, firstBadSeq: cp.tree_size, reason: 'checkpoint_mismatch', entries: st.count };
+              }
+              i++;
+            }
+          }
+          after = (batch[batch.length - 1] as StoredEntry).seq;
+        }
+      }
       if (st.seq.toString() !== head.seq || !st.hash.equals(head.hash)) {
         // entries after the last intact one are missing (truncated tail) or the head was forged
         return {

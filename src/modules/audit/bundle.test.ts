@@ -1,0 +1,131 @@
+/**
+ * LOG-02 offline verification: signed checkpoints, export bundles and inclusion proofs, and the tampering each
+ * must catch — naming the first bad entry.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/app.ts';
+import { exportBundle, proveInclusion, verifyBundle, verifyProof } from './index.ts';
+
+let t: TestApp;
+let dir: string;
+let bundle: string;
+
+const append = (n: number) =>
+  t.core.db.transaction(async (tx) => {
+    for (let i = 0; i < n; i++) {
+      await t.core.audit.append(tx, {
+        action: 'auth.logout',
+        outcome: 'success',
+        actor: { type: 'system' },
+        details: {},
+      });
+    }
+  });
+
+beforeAll(async () => {
+  t = await createTestApp();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'strongroom-bundle-'));
+  await append(20);
+  await t.core.checkpoints.cut();
+  await append(13);
+  await t.core.checkpoints.cut();
+  await append(4); // an unsigned tail, as between two checkpoints
+  bundle = path.join(dir, 'audit.ndjson');
+  await exportBundle(t.core.db, bundle, t.core.checkpoints.publicKey(), t.clock.now());
+});
+afterAll(async () => {
+  await t.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function tampered(name: string, edit: (lines: string[]) => string[]) {
+  const lines = (await readFile(bundle, 'utf8')).trimEnd().split('\n');
+  const file = path.join(dir, name);
+  await writeFile(file, `${edit(lines).join('\n')}\n`);
+  return verifyBundle(file);
+}
+const entryLine = (lines: string[], seq: number) => lines.findIndex((l) => l.includes(`"seq":"${seq}"`));
+
+describe('signed checkpoints and bundles (LOG-02)', () => {
+  it('checkpoints are cut only when there are new entries, signed, and written as files', async () => {
+    const latest = await t.core.checkpoints.latest();
+    expect(Number(latest?.tree_size)).toBe(33);
+    expect(await t.core.checkpoints.cut()).toBeDefined(); // the 4-entry tail (and the export's own reads)
+    expect(await t.core.checkpoints.cut()).toBeUndefined();
+    expect(await t.core.audit.verify(t.core.db)).toMatchObject({ valid: true });
+  });
+
+  it('an intact bundle verifies offline', async () => {
+    expect(await verifyBundle(bundle)).toMatchObject({ valid: true, entries: 37, checkpoints: 2 });
+  });
+
+  it('an edited field is caught, naming the entry', async () => {
+    const r = await tampered('edited.ndjson', (l) => {
+      const i = entryLine(l, 7);
+      l[i] = (l[i] as string).replace('"outcome":"success"', '"outcome":"failure"');
+      return l;
+    });
+    expect(r).toMatchObject({ valid: false, firstBadSeq: 7, reason: 'hash_mismatch' });
+  });
+
+  it('a deleted middle entry is caught as a gap at its seq', async () => {
+    const r = await tampered('deleted.ndjson', (l) => l.filter((_, i) => i !== entryLine(l, 12)));
+    expect(r).toMatchObject({ valid: false, firstBadSeq: 12, reason: 'gap' });
+  });
+
+  it('reordered entries are caught', async () => {
+    const r = await tampered('reordered.ndjson', (l) => {
+      const a = entryLine(l, 5);
+      const b = entryLine(l, 6);
+      [l[a], l[b]] = [l[b] as string, l[a] as string];
+      return l;
+    });
+    expect(r).toMatchObject({ valid: false, firstBadSeq: 5 });
+  });
+
+  it('a truncated tail is caught against the last signed checkpoint', async () => {
+    const r = await tampered('truncated.ndjson', (l) => l.filter((x) => !/"seq":"(2[6-9]|3\d)"/.test(x)));
+    expect(r).toMatchObject({ valid: false, firstBadSeq: 26, reason: 'truncated' });
+  });
+
+  it('a forged checkpoint signature is caught', async () => {
+    const r = await tampered('forged.ndjson', (l) =>
+      l.map((x) => (x.includes('"type":"checkpoint"') ? x.replace(/"rootHash":"[0-9a-f]{4}/, '"rootHash":"0000') : x)),
+    );
+    expect(r).toMatchObject({ valid: false, reason: 'checkpoint_signature_invalid' });
+  });
+
+  it('a bundle with one byte flipped does not verify', async () => {
+    const bytes = await readFile(bundle);
+    const at = Math.floor(bytes.length / 2);
+    bytes[at] = (bytes[at] as number) ^ 0x01;
+    const file = path.join(dir, 'flipped.ndjson');
+    await writeFile(file, bytes);
+    expect((await verifyBundle(file)).valid).toBe(false);
+  });
+
+  it('an inclusion proof verifies offline, and fails for another entry or a forged root', async () => {
+    const proof = await proveInclusion(t.core.db, 9, t.core.checkpoints.publicKey());
+    expect(verifyProof(proof)).toEqual({ valid: true });
+    expect(verifyProof({ ...proof, seq: 10 }).valid).toBe(false);
+    const forged = structuredClone(proof);
+    forged.checkpoint.body.rootHash = '00'.repeat(32);
+    expect(verifyProof(forged)).toMatchObject({ valid: false, reason: 'checkpoint_signature_invalid' });
+  });
+
+  it('the database log is checked against its checkpoints too: a cut tail is caught even with the head rewound', async () => {
+    await t.testDb.superuser('ALTER TABLE audit.entries DISABLE TRIGGER entries_refuse_update_delete');
+    await t.testDb.superuser('ALTER TABLE audit.head DISABLE TRIGGER head_forward_only');
+    const { rows } = await t.core.db.query<{ hash: Buffer }>('SELECT hash FROM audit.entries WHERE seq = 30');
+    await t.testDb.superuser('DELETE FROM audit.entries WHERE seq > 30');
+    await t.testDb.superuser('UPDATE audit.head SET seq = 30, hash = $1', [rows[0]?.hash]);
+    expect(await t.core.audit.verify(t.core.db)).toMatchObject({
+      valid: false,
+      firstBadSeq: '31',
+      reason: 'truncated',
+    });
+  });
+});
