@@ -1,16 +1,22 @@
-import { Anchor, AppShell, Burger, Group, NavLink, Text } from '@mantine/core';
+import { Anchor, AppShell, Badge, Burger, Group, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, Outlet, useLocation } from 'react-router';
+import { useApprovalsCount } from '../features/approvals/approvals.api.ts';
 import { useMe } from '../features/auth/auth.api.ts';
+import { ElevationDialog } from '../features/elevation/ElevationDialog.tsx';
+import { ElevationRequiredWatcher } from '../features/elevation/ElevationRequiredWatcher.tsx';
 import { AppHeader } from './AppHeader.tsx';
-import { visibleNavItems } from './navigation.ts';
+import type { NavItem } from './navigation.ts';
+import { groupNavItems, navItems, visibleNavItems } from './navigation.ts';
 
 /** The signed-in frame: header, a navbar filtered by permission, and the page. */
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const { data: me } = useMe();
   const location = useLocation();
-  const items = visibleNavItems(me?.user.permissions ?? []);
+  const items = visibleNavItems(me?.user.permissions ?? [], navItems, me?.user.dormantPermissions ?? []);
+  const approvals = useApprovalsCount();
+  const badges: Record<NonNullable<NavItem['badge']>, number> = { approvals };
 
   const isActive = (path: string) =>
     path === '/' ? location.pathname === '/' : location.pathname === path || location.pathname.startsWith(`${path}/`);
@@ -40,17 +46,37 @@ export function AppLayout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main navigation" component="nav">
-        {items.map((item) => (
-          <NavLink
-            key={item.path}
-            component={Link}
-            to={item.path}
-            label={item.label}
-            leftSection={item.icon ? <item.icon /> : undefined}
-            active={isActive(item.path)}
-            aria-current={isActive(item.path) ? 'page' : undefined}
-            onClick={close}
-          />
+        {groupNavItems(items).map((group) => (
+          <div key={group.section ?? 'main'}>
+            {group.section && (
+              <Text size="xs" fw={700} c="dimmed" tt="uppercase" mt="md" mb={4} px="sm">
+                {group.section}
+              </Text>
+            )}
+            {group.items.map((item) => {
+              const count = item.badge ? badges[item.badge] : 0;
+              return (
+                <NavLink
+                  key={item.path}
+                  component={Link}
+                  to={item.path}
+                  label={item.label}
+                  leftSection={item.icon ? <item.icon /> : undefined}
+                  rightSection={
+                    count > 0 ? (
+                      <Badge size="sm" color="red.9" variant="filled" circle aria-label={`${count} waiting`}>
+                        {count}
+                      </Badge>
+                    ) : undefined
+                  }
+                  active={isActive(item.path)}
+                  aria-current={isActive(item.path) ? 'page' : undefined}
+                  onClick={close}
+                  data-testid={item.badge ? `nav-${item.badge}` : undefined}
+                />
+              );
+            })}
+          </div>
         ))}
         {items.length === 0 && (
           <Text size="sm" c="dimmed">
@@ -61,6 +87,8 @@ export function AppLayout() {
       <AppShell.Main id="main" tabIndex={-1}>
         <Outlet />
       </AppShell.Main>
+      <ElevationDialog />
+      <ElevationRequiredWatcher />
     </AppShell>
   );
 }

@@ -1,8 +1,16 @@
-import { createBrowserRouter, Outlet } from 'react-router';
+import { createBrowserRouter, Navigate, Outlet } from 'react-router';
+import { AccountPage } from '../features/account/AccountPage.tsx';
+import { ApprovalsPage } from '../features/approvals/ApprovalsPage.tsx';
+import { approverPermissions } from '../features/approvals/approvals.api.ts';
 import { AuditPage } from '../features/audit/AuditPage.tsx';
 import { LoginPage } from '../features/auth/LoginPage.tsx';
+import { EnrollPage } from '../features/enroll/EnrollPage.tsx';
 import { HomePage } from '../features/home/HomePage.tsx';
+import { IpAllowlistPage } from '../features/settings/IpAllowlistPage.tsx';
+import { ServiceTokensPage } from '../features/settings/ServiceTokensPage.tsx';
 import { SetupPage } from '../features/setup/SetupPage.tsx';
+import { UserDetailPage } from '../features/users/UserDetailPage.tsx';
+import { UsersPage } from '../features/users/UsersPage.tsx';
 import { AppLayout } from './AppLayout.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 import { RequireAuth } from './RequireAuth.tsx';
@@ -27,6 +35,7 @@ export const router = createBrowserRouter([
     children: [
       { path: '/login', element: <LoginPage /> },
       { path: '/setup', element: <SetupPage /> },
+      { path: '/enroll', element: <EnrollPage /> },
       {
         element: <RequireAuth />,
         children: [
@@ -35,6 +44,30 @@ export const router = createBrowserRouter([
             children: [
               { path: '/', element: <HomePage /> },
               {
+                path: '/users',
+                element: (
+                  <RequirePermission permission="users.read">
+                    <UsersPage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: '/users/:id',
+                element: (
+                  <RequirePermission permission="users.read">
+                    <UserDetailPage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: '/approvals',
+                element: (
+                  <RequirePermission permission={approverPermissions}>
+                    <ApprovalsPage />
+                  </RequirePermission>
+                ),
+              },
+              {
                 path: '/audit',
                 element: (
                   <RequirePermission permission="audit.read">
@@ -42,6 +75,24 @@ export const router = createBrowserRouter([
                   </RequirePermission>
                 ),
               },
+              {
+                path: '/settings/ip-allowlist',
+                element: (
+                  <RequirePermission permission="users.read">
+                    <IpAllowlistPage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: '/settings/service-tokens',
+                element: (
+                  <RequirePermission permission="users.read">
+                    <ServiceTokensPage />
+                  </RequirePermission>
+                ),
+              },
+              { path: '/account', element: <AccountPage /> },
+              { path: '/settings', element: <Navigate to="/settings/ip-allowlist" replace /> },
               { path: '*', element: <NotFoundPage /> },
             ],
           },

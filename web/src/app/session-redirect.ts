@@ -1,13 +1,15 @@
 import type { SessionLostCode } from '../lib/api-client.ts';
 
 /** Pages that work without a session; losing a session there must not bounce the visitor around. */
-export const publicPaths: readonly string[] = ['/login', '/setup'];
+export const publicPaths: readonly string[] = ['/login', '/setup', '/enroll'];
 
 export const isPublicPath = (pathname: string): boolean => publicPaths.includes(pathname);
 
 /** Router state carried to the sign-in page; it says why the visitor is there. */
 export interface LoginState {
   reason?: 'session_replaced';
+  /** Pre-fills the email, e.g. after enrolment. */
+  email?: string;
 }
 
 export const sessionReplacedMessage =

@@ -48,10 +48,38 @@ export function onSessionLost(listener: SessionLostListener): () => void {
   return () => sessionLostListeners.delete(listener);
 }
 
+/**
+ * A privileged call made while the permission is dormant answers 403 `access.elevation_required`; the app
+ * frame listens here to offer elevation, whichever screen made the call.
+ */
+type ElevationRequiredListener = (error: ApiError) => void;
+const elevationRequiredListeners = new Set<ElevationRequiredListener>();
+
+export function onElevationRequired(listener: ElevationRequiredListener): () => void {
+  elevationRequiredListeners.add(listener);
+  return () => elevationRequiredListeners.delete(listener);
+}
+
 let csrfToken: string | undefined;
 
+/**
+ * Elevation rotates the session cookie (and with it the CSRF token). Other tabs share the cookie but not this
+ * memory, so the new token is passed to them on a same-origin channel; otherwise their next change would be
+ * refused with `auth.csrf_invalid`. Nothing is written to storage.
+ */
+const csrfChannel: BroadcastChannel | null =
+  typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('strongroom-csrf');
+csrfChannel?.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const data = event.data;
+  if (data && typeof data === 'object' && 'token' in data) {
+    csrfToken = typeof data.token === 'string' ? data.token : undefined;
+  }
+});
+
 export function setCsrfToken(token: string | undefined): void {
+  if (token === csrfToken) return;
   csrfToken = token;
+  csrfChannel?.postMessage({ token: token ?? null });
 }
 
 export type QueryParams = Record<string, string | number | undefined | null>;
@@ -121,6 +149,9 @@ export async function request<T>(method: string, path: string, options: RequestO
     if (res.status === 401 && sessionLostCodes.has(error.code)) {
       csrfToken = undefined;
       for (const listener of sessionLostListeners) listener(error.code as SessionLostCode);
+    }
+    if (res.status === 403 && error.code === 'access.elevation_required') {
+      for (const listener of elevationRequiredListeners) listener(error);
     }
     throw error;
   }

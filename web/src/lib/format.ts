@@ -46,3 +46,36 @@ export function formatRelative(value: string | Date, now: Date = new Date()): st
   if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), 'hour');
   return rtf.format(Math.round(seconds / 86_400), 'day');
 }
+
+/** Ids are long UUIDs: the first 8 characters identify one at a glance; show the whole id in a title. */
+export function shortId(id: string): string {
+  return id.length > 10 ? `${id.slice(0, 8)}…` : id;
+}
+
+/** A countdown in words: "8 min", "45 s". Rounded up, so "1 min" is shown until the last minute starts. */
+export function formatTimeLeft(ms: number): string {
+  if (ms <= 0) return '0 s';
+  if (ms < 60_000) return `${Math.ceil(ms / 1000)} s`;
+  return `${Math.ceil(ms / 60_000)} min`;
+}
+
+/**
+ * `<input type="datetime-local">` speaks the viewer's local time without a zone ("2026-11-30T17:00"); the
+ * server wants an instant with an offset. Empty or unreadable input gives undefined.
+ */
+export function localInputToIso(value: string): string | undefined {
+  if (!value.trim()) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/** The viewer's local "YYYY-MM-DDTHH:mm" for a date: the format of `datetime-local` values and `min`. */
+export function toLocalInputValue(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** The viewer's time zone, named in forms that take a local date and time. */
+export function localTimeZoneName(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}

@@ -16,9 +16,10 @@ export function LoginPage() {
   const [searchParams] = useSearchParams();
   const queryClient = useQueryClient();
   const [challengeId, setChallengeId] = useState<string | null>(null);
-  const [email, setEmail] = useState('');
+  const state = location.state as LoginState | null;
+  const [email, setEmail] = useState(state?.email ?? '');
   const [notice, setNotice] = useState<string | null>(null);
-  const reason = (location.state as LoginState | null)?.reason;
+  const reason = state?.reason;
 
   // Reaching the sign-in page means any earlier session is over: keep none of its data in memory.
   useEffect(() => {

@@ -2,18 +2,41 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, isApiError, setCsrfToken } from '../../lib/api-client.ts';
 import type { PasswordPolicy } from '../../lib/password-policy.ts';
 
+/** A two-person grant in force for the signed-in user (e.g. `records.reveal`), as `/me` reports it. */
+export interface MeGrant {
+  id: string;
+  permission: string;
+  /** The data owners it is limited to; null means every owner. */
+  ownerIds: string[] | null;
+  expiresAt: string | null;
+}
+
 export interface MeUser {
   id: string;
   email: string;
   name?: string;
   roles: string[];
+  /** Usable now. */
   permissions: string[];
+  /** Privileged permissions held but asleep until the session elevates (IAM-09); older servers omit it. */
+  dormantPermissions?: string[];
+  grants?: MeGrant[];
+}
+
+export interface MeSession {
+  id: string;
+  expiresAt: string;
+  idleExpiresAt?: string;
+  /** Set while an elevation window is open. */
+  elevatedUntil?: string | null;
+  /** When a second factor was last confirmed in this session (sign-in or step-up). */
+  mfaAt?: string;
 }
 
 export interface MeResponse {
   user: MeUser;
   csrfToken: string;
-  session: { id: string; expiresAt: string; idleExpiresAt?: string };
+  session: MeSession;
 }
 
 export interface LoginResponse {

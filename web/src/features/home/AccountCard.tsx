@@ -45,6 +45,22 @@ export function AccountCard({ me }: { me: MeResponse }) {
             </Group>
           </DataList.ItemValue>
         </DataList.Item>
+        {(user.grants?.length ?? 0) > 0 && (
+          <DataList.Item>
+            <DataList.ItemLabel>Grants</DataList.ItemLabel>
+            <DataList.ItemValue>
+              <Group gap={6} data-testid="home-grants">
+                {user.grants?.map((g) => (
+                  <Badge key={g.id} variant="light" color="green" tt="none">
+                    {g.permission}
+                    {g.ownerIds?.length ? ` · ${g.ownerIds.length} owner(s)` : ''}
+                    {g.expiresAt ? ` · until ${formatDateTime(g.expiresAt)}` : ''}
+                  </Badge>
+                ))}
+              </Group>
+            </DataList.ItemValue>
+          </DataList.Item>
+        )}
         <DataList.Item>
           <DataList.ItemLabel>Session ends</DataList.ItemLabel>
           <DataList.ItemValue>

@@ -23,7 +23,7 @@ export function HomePage() {
         <AccountCard me={me} />
         <ServerStatus />
       </SimpleGrid>
-      <NextStepCards permissions={me.user.permissions} />
+      <NextStepCards permissions={me.user.permissions} dormant={me.user.dormantPermissions} />
     </Stack>
   );
 }

@@ -1,8 +1,7 @@
-import { ActionIcon, Box, Button, Center, CopyButton, Group, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { QRCodeSVG } from 'qrcode.react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { IconCheck, IconCopy } from '../../components/icons.tsx';
+import { TotpEnrolmentPanel } from '../../components/TotpEnrolmentPanel.tsx';
 import type { SetupStartResponse } from './setup.api.ts';
 import { placeOfSetupError } from './setup-errors.ts';
 
@@ -32,36 +31,7 @@ export function SetupTotpStep({ enrolment, submitting, error, onBack, onSubmit }
           Scan this QR code with an authenticator app (such as Aegis, Google Authenticator, 1Password or FreeOTP), or
           type the secret key into it. Then enter the 6-digit code it shows.
         </Text>
-        <Center>
-          {/* Always dark on white with a quiet zone: scanners struggle with inverted or cramped codes. */}
-          <Box p="xs" bg="white" style={{ borderRadius: 8, lineHeight: 0 }} data-testid="totp-qr">
-            <QRCodeSVG
-              value={enrolment.otpauthUrl}
-              size={192}
-              marginSize={2}
-              level="M"
-              title="QR code for your authenticator app"
-            />
-          </Box>
-        </Center>
-        <TextInput
-          label="Secret key"
-          value={enrolment.totpSecret}
-          readOnly
-          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', letterSpacing: '0.05em' } }}
-          onFocus={(e) => e.currentTarget.select()}
-          rightSection={
-            <CopyButton value={enrolment.totpSecret}>
-              {({ copied, copy }) => (
-                <Tooltip label={copied ? 'Copied' : 'Copy to clipboard'}>
-                  <ActionIcon variant="subtle" onClick={copy} aria-label={copied ? 'Copied' : 'Copy to clipboard'}>
-                    {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-                  </ActionIcon>
-                </Tooltip>
-              )}
-            </CopyButton>
-          }
-        />
+        <TotpEnrolmentPanel otpauthUrl={enrolment.otpauthUrl} secret={enrolment.totpSecret} />
         <TextInput
           label="Authentication code"
           inputMode="numeric"
