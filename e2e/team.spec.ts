@@ -24,11 +24,14 @@ class Person {
   /** When this person last gave a second factor (sign-in, enrolment or step-up). */
   lastFactorAt = 0;
   private lastStep = 0;
-  constructor(
-    readonly email: string,
-    readonly name: string,
-    public password: string,
-  ) {}
+  readonly email: string;
+  readonly name: string;
+  password: string;
+  constructor(email: string, name: string, password: string) {
+    this.email = email;
+    this.name = name;
+    this.password = password;
+  }
 
   /** Successive sign-ins need successive steps; waits for the clock when the ±1 window is used up. */
   async nextCode(): Promise<string> {
