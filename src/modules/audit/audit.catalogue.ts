@@ -43,6 +43,7 @@ export const auditCatalogue = {
     secondsAfterDeparture: z.number().int().nullable(),
   }),
   'identity.offboarding.scheduled': none,
+  'identity.offboarding.cancelled': none,
   'identity.offboarding.overdue': z.strictObject({ secondsOverdue: z.number().int().min(0) }),
   'identity.account.unlocked': z.strictObject({ via: z.enum(['admin', 'expiry']) }),
   'identity.enrollment.link_created': none,

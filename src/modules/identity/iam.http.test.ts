@@ -414,3 +414,37 @@ describe('IAM-12 access-review groundwork', () => {
     expect(owner?.lastUsedAt).not.toBeNull();
   });
 });
+
+describe('admin session control and planned departures', () => {
+  it('IAM-11: a planned departure can be cancelled; an admin can end one session of another person', async () => {
+    a = await signIn(t, ownerA);
+    const user = await createEnrolledUser(t, a, {
+      email: 'yuri@example.test',
+      roles: ['analyst'],
+      approver: await signIn(t, ownerB),
+    });
+    a = await signIn(t, ownerA);
+    const at = new Date(t.clock.now().getTime() + 3600_000).toISOString();
+    await http.post(`/api/v1/users/${user.userId}/offboard`, { at }, a);
+    const cancel = await http.del(`/api/v1/users/${user.userId}/departure`, a);
+    expect(cancel.json()).toMatchObject({ departureAt: null });
+    t.clock.advance(3600_000 + 1000);
+    expect(await t.core.identity.jobs.processDepartures()).toBe(0);
+    a = await signIn(t, ownerA);
+    const s = await signIn(t, user);
+    const detail = (await http.get(`/api/v1/users/${user.userId}`, a)).json();
+    const sid = detail.sessions[0].id;
+    expect((await http.del(`/api/v1/users/${user.userId}/sessions/${sid}`, a)).statusCode).toBe(204);
+    expect((await http.get('/api/v1/me', s)).statusCode).toBe(401);
+  });
+
+  it('IAM-03: a wrong step-up code answers 400 (the session stays), and /me tells the step-up window and methods', async () => {
+    const s = await signIn(t, ownerA);
+    const bad = await http.post('/api/v1/auth/step-up', { method: 'totp', code: '000000' }, s);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('auth.mfa_invalid');
+    const me = (await http.get('/api/v1/me', s)).json();
+    expect(me.user.mfaMethods).toEqual(['totp']);
+    expect(new Date(me.session.stepUpValidUntil).getTime()).toBeGreaterThan(t.clock.now().getTime());
+  });
+});

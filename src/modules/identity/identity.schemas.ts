@@ -57,6 +57,7 @@ export const meResponse = z.object({
     roles: z.array(z.string()),
     permissions: z.array(z.string()),
     dormantPermissions: z.array(z.string()),
+    mfaMethods: z.array(z.enum(['totp', 'webauthn', 'sms', 'recovery_code'])),
     grants: z.array(
       z.object({
         id: z.uuid(),
@@ -73,6 +74,7 @@ export const meResponse = z.object({
     idleExpiresAt: z.string(),
     elevatedUntil: z.string().nullable(),
     mfaAt: z.string(),
+    stepUpValidUntil: z.string(),
   }),
 });
 export const passwordPolicyResponse = z.object({

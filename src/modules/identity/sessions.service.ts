@@ -106,6 +106,7 @@ export function createSessionUseCases(deps: IdentityDeps) {
           roles: [...p.roles],
           permissions: [...p.permissions],
           dormantPermissions: [...p.dormantPermissions],
+          mfaMethods: await deps.mfa.listMethods(db, p.userId),
           grants: p.grants.map((g) => ({ ...g })),
         },
         csrfToken: p.csrfToken,
@@ -115,6 +116,7 @@ export function createSessionUseCases(deps: IdentityDeps) {
           idleExpiresAt: p.sessionIdleExpiresAt.toISOString(),
           elevatedUntil: p.elevatedUntil?.toISOString() ?? null,
           mfaAt: p.mfaAt.toISOString(),
+          stepUpValidUntil: new Date(p.mfaAt.getTime() + deps.session.stepUpMaxAgeSeconds * 1000).toISOString(),
         },
       };
     },
@@ -190,6 +192,27 @@ export function createSessionUseCases(deps: IdentityDeps) {
         elevatedUntil: s.elevated_until?.toISOString() ?? null,
         ipHash: s.ip_hash,
       }));
+    },
+
+    /** An admin ends one session of another person (users.manage). */
+    async endUserSession(admin: Principal, userId: string, sessionId: string, ctx: RequestContext) {
+      const ok = await db.transaction(async (tx) => {
+        const rows = await repo.sessionsOf(tx, userId, 100);
+        if (!rows.some((s) => s.id === sessionId)) return false;
+        if (await repo.endSession(tx, sessionId, 'revoked', clock.now())) {
+          await audit.append(tx, {
+            action: 'auth.session.revoked',
+            outcome: 'success',
+            actor: userActor(admin),
+            target: { type: 'session', id: sessionId },
+            ip: ctx.ip,
+            requestId: ctx.requestId,
+            details: { by: 'admin' },
+          });
+        }
+        return true;
+      });
+      if (!ok) throw new AppError('not_found', 'sessions.not_found', 'There is no such session.');
     },
 
     async endOwnSession(p: Principal, sessionId: string, ctx: RequestContext) {

@@ -8,6 +8,7 @@
 import type { Principal, RequestContext } from '../../platform/actor.ts';
 import { open } from '../../platform/crypto/seal.ts';
 import type { Tx } from '../../platform/db/db.ts';
+import { AppError } from '../../platform/errors.ts';
 import { newId, newSecret, sha256 } from '../../platform/ids.ts';
 import { addMs, csrfFor, type IdentityDeps, minDate, sessionLifetimes } from './identity.deps.ts';
 import * as errors from './identity.errors.ts';
@@ -327,7 +328,9 @@ export function createSignInUseCases(deps: IdentityDeps) {
         await audit.append(tx, { ...base, action: 'auth.step_up.succeeded', outcome: 'success', details: { method } });
         return true;
       });
-      if (!outcome) throw errors.mfaInvalid();
+      // inside a session a wrong code is not "signed out": 400, so clients keep the session
+      if (!outcome)
+        throw new AppError('validation', 'auth.mfa_invalid', 'The code or passkey was not accepted; try again.');
       return { mfaAt: clock.now().toISOString() };
     },
   };

@@ -126,6 +126,37 @@ export function userRoutes(deps: {
         identity.offboard({ type: 'user', principal: principalOf(req) }, req.params.id, req.body ?? {}, contextOf(req)),
     );
 
+    r.delete(
+      '/api/v1/users/:id/departure',
+      {
+        preHandler: guard('users.manage'),
+        schema: {
+          tags,
+          summary: 'Cancel a planned departure',
+          params: s.uuidParam,
+          response: { 200: userOut, ...errs },
+        },
+      },
+      async (req) => identity.cancelDeparture(principalOf(req), req.params.id, contextOf(req)),
+    );
+
+    r.delete(
+      '/api/v1/users/:id/sessions/:sessionId',
+      {
+        preHandler: guard('users.manage'),
+        schema: {
+          tags,
+          summary: "End one of another person's sessions",
+          params: z.strictObject({ id: z.uuid(), sessionId: z.uuid() }),
+          response: { 204: noContent, ...errs },
+        },
+      },
+      async (req, reply) => {
+        await identity.endUserSession(principalOf(req), req.params.id, req.params.sessionId, contextOf(req));
+        return reply.status(204).send(null);
+      },
+    );
+
     r.post(
       '/api/v1/users/:id/roles',
       {

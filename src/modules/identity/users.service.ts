@@ -310,6 +310,25 @@ export function createUserUseCases(deps: IdentityDeps) {
 
     offboardNow: (tx: Tx, userId: string) => offboardNow(tx, { type: 'system' }, userId),
 
+    /** Cancels a planned departure (the account keeps its access). */
+    async cancelDeparture(p: Principal, userId: string, ctx: RequestContext) {
+      return db.transaction(async (tx) => {
+        const u = await users.lockUser(tx, userId);
+        if (!u || u.status === 'offboarded') throw errors.userNotFound();
+        if (!u.departure_at) throw errors.userStateConflict('No departure is planned for this account.');
+        await users.setDeparture(tx, userId, null);
+        await audit.append(tx, {
+          action: 'identity.offboarding.cancelled',
+          outcome: 'success',
+          actor: { type: 'user', id: p.userId },
+          target: { type: 'user', id: userId },
+          ...ctxOf(ctx),
+          details: {},
+        });
+        return { id: userId, status: u.status, departureAt: null };
+      });
+    },
+
     async changeRoles(p: Principal, userId: string, input: { add: string[]; remove: string[] }, ctx: RequestContext) {
       await deps.access.assertKnownRoles(db, input.add);
       if ((input.add.includes('owner') || input.remove.includes('owner')) && !p.roles.includes('owner')) {
