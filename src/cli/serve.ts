@@ -4,7 +4,7 @@ import pg from 'pg';
 import { buildApp } from '../app.ts';
 import type { Config } from '../config.ts';
 import { type Core, createCore } from '../core.ts';
-import { exportBundle, proveInclusion, verifyToJson } from '../modules/audit/index.ts';
+import { auditPrivilegeWarnings, exportBundle, proveInclusion, verifyToJson } from '../modules/audit/index.ts';
 import { DECISIONS_CHANNEL } from '../modules/detection/index.ts';
 import { ControlUnavailable, callControl, startControlSocket } from '../platform/control-socket.ts';
 import { UsageError } from '../platform/errors.ts';
@@ -112,6 +112,12 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
   const readyMs = Math.round(performance.now() - started);
   out(`Strongroom ${core.version} is serving ${config.http.publicUrl} (HTTPS only; ready in ${readyMs} ms)`);
   if (tls.selfSigned) out(`  TLS: self-signed certificate in ${core.layout.tls}`);
+  if (core.db.kind === 'postgres') {
+    for (const w of await auditPrivilegeWarnings(core.db)) {
+      core.logger.warn({ check: 'audit-role-separation' }, w);
+      out(`  WARNING: ${w}; see docs/operations.md (audit role separation)`);
+    }
+  }
   if (setupToken) {
     // A secret: printed to the operator's terminal only, never to the structured log.
     out('');

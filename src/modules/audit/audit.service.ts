@@ -36,6 +36,28 @@ export type VerifyResult =
   | { valid: true; entries: number; head: { seq: string; hash: string } }
   | { valid: false; firstBadSeq: string; reason: string; entries: number };
 
+/**
+ * Role separation check (LOG-02): the application's database role should only INSERT and SELECT audit rows. A role
+ * that may UPDATE, DELETE or TRUNCATE them, or a superuser (who can disable the triggers), is reported at start-up.
+ */
+export async function auditPrivilegeWarnings(q: Queryable): Promise<string[]> {
+  const { rows } = await q.query<{ su: boolean; upd: boolean; del: boolean; trunc: boolean; who: string }>(
+    `SELECT r.rolsuper AS su, current_user AS who,
+            has_table_privilege('audit.entries', 'UPDATE') AS upd,
+            has_table_privilege('audit.entries', 'DELETE') AS del,
+            has_table_privilege('audit.entries', 'TRUNCATE') AS trunc
+       FROM pg_roles r WHERE r.rolname = current_user`,
+  );
+  const r = rows[0];
+  if (!r) return [];
+  const out: string[] = [];
+  if (r.su) out.push(`database role "${r.who}" is a superuser: it could disable the audit triggers`);
+  const rights = [r.upd && 'UPDATE', r.del && 'DELETE', r.trunc && 'TRUNCATE'].filter(Boolean);
+  if (rights.length)
+    out.push(`database role "${r.who}" may ${rights.join(', ')} audit rows (the triggers still refuse it)`);
+  return out;
+}
+
 export interface AuditLog {
   append<A extends AuditAction>(tx: Tx, event: AuditEvent<A>): Promise<StoredEntry>;
   list(q: Queryable, filter: repo.ListFilter): Promise<StoredEntry[]>;
