@@ -18,6 +18,33 @@ export function createSessionUseCases(deps: IdentityDeps) {
   const { db, clock, audit } = deps;
   const userActor = (p: Principal) => ({ type: 'user' as const, id: p.userId });
 
+  /** Ends one session of `userId` (refused as not found when it is not theirs), audited with who did it. */
+  async function endSessionOf(
+    actor: Principal,
+    userId: string,
+    sessionId: string,
+    by: 'self' | 'admin',
+    ctx: RequestContext,
+  ) {
+    const ok = await db.transaction(async (tx) => {
+      const rows = await repo.sessionsOf(tx, userId, 100);
+      if (!rows.some((s) => s.id === sessionId)) return false;
+      if (await repo.endSession(tx, sessionId, 'revoked', clock.now())) {
+        await audit.append(tx, {
+          action: 'auth.session.revoked',
+          outcome: 'success',
+          actor: userActor(actor),
+          target: { type: 'session', id: sessionId },
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+          details: { by },
+        });
+      }
+      return true;
+    });
+    if (!ok) throw new AppError('not_found', 'sessions.not_found', 'There is no such session.');
+  }
+
   return {
     async authenticate(sessionToken: string, ctx: RequestContext): Promise<Principal> {
       const session = await repo.findSessionByTokenHash(db, sha256(sessionToken));
@@ -195,44 +222,10 @@ export function createSessionUseCases(deps: IdentityDeps) {
     },
 
     /** An admin ends one session of another person (users.manage). */
-    async endUserSession(admin: Principal, userId: string, sessionId: string, ctx: RequestContext) {
-      const ok = await db.transaction(async (tx) => {
-        const rows = await repo.sessionsOf(tx, userId, 100);
-        if (!rows.some((s) => s.id === sessionId)) return false;
-        if (await repo.endSession(tx, sessionId, 'revoked', clock.now())) {
-          await audit.append(tx, {
-            action: 'auth.session.revoked',
-            outcome: 'success',
-            actor: userActor(admin),
-            target: { type: 'session', id: sessionId },
-            ip: ctx.ip,
-            requestId: ctx.requestId,
-            details: { by: 'admin' },
-          });
-        }
-        return true;
-      });
-      if (!ok) throw new AppError('not_found', 'sessions.not_found', 'There is no such session.');
-    },
+    endUserSession: (admin: Principal, userId: string, sessionId: string, ctx: RequestContext) =>
+      endSessionOf(admin, userId, sessionId, 'admin', ctx),
 
-    async endOwnSession(p: Principal, sessionId: string, ctx: RequestContext) {
-      const ok = await db.transaction(async (tx) => {
-        const rows = await repo.sessionsOf(tx, p.userId, 100);
-        if (!rows.some((s) => s.id === sessionId)) return false;
-        if (await repo.endSession(tx, sessionId, 'revoked', clock.now())) {
-          await audit.append(tx, {
-            action: 'auth.session.revoked',
-            outcome: 'success',
-            actor: userActor(p),
-            target: { type: 'session', id: sessionId },
-            ip: ctx.ip,
-            requestId: ctx.requestId,
-            details: { by: 'self' },
-          });
-        }
-        return true;
-      });
-      if (!ok) throw new AppError('not_found', 'sessions.not_found', 'There is no such session.');
-    },
+    endOwnSession: (p: Principal, sessionId: string, ctx: RequestContext) =>
+      endSessionOf(p, p.userId, sessionId, 'self', ctx),
   };
 }

@@ -108,6 +108,42 @@ export function createSignInUseCases(deps: IdentityDeps) {
     }
   }
 
+  /**
+   * Passkey options, or an SMS code sent to the user's phone, for the user `whoIn(tx)` names (undefined: the
+   * sign-in attempt is over). The SMS is delivered only after the code is committed.
+   */
+  async function beginFactor(
+    method: 'webauthn' | 'sms',
+    ctx: RequestContext,
+    whoIn: (tx: Tx) => Promise<string | undefined>,
+  ) {
+    const out = await db.transaction(async (tx) => {
+      const userId = await whoIn(tx);
+      if (!userId) return { error: errors.challengeExpired() };
+      if (method === 'webauthn') {
+        const r = await deps.mfa.beginWebauthnLogin(tx, userId);
+        return r.ok ? { options: r.options } : { error: r.error };
+      }
+      const r = await deps.mfa.sendSmsLoginCode(tx, userId);
+      if (!r.ok) return { error: r.error };
+      await audit.append(tx, {
+        action: 'auth.mfa.sms_sent',
+        outcome: 'success',
+        actor: { type: 'user', id: userId },
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        details: { purpose: 'login' },
+      });
+      return { sms: r };
+    });
+    if ('error' in out && out.error) throw out.error;
+    if ('sms' in out && out.sms) {
+      await out.sms.deliver();
+      return { method: 'sms' as const, expiresAt: out.sms.expiresAt.toISOString() };
+    }
+    return { method: 'webauthn' as const, options: (out as { options: unknown }).options };
+  }
+
   /** A usable, unexpired sign-in challenge, locked for this transaction. */
   async function liveChallenge(tx: Tx, challengeId: string) {
     const ch = await repo.lockChallenge(tx, sha256(challengeId));
@@ -169,31 +205,7 @@ export function createSignInUseCases(deps: IdentityDeps) {
 
     /** Prepares a second factor that needs a round trip: passkey options, or an SMS code sent to the phone. */
     async beginSecondFactor(input: { challengeId: string; method: 'webauthn' | 'sms' }, ctx: RequestContext) {
-      const out = await db.transaction(async (tx) => {
-        const ch = await liveChallenge(tx, input.challengeId);
-        if (!ch) return { error: errors.challengeExpired() };
-        if (input.method === 'webauthn') {
-          const r = await deps.mfa.beginWebauthnLogin(tx, ch.user_id);
-          return r.ok ? { options: r.options } : { error: r.error };
-        }
-        const r = await deps.mfa.sendSmsLoginCode(tx, ch.user_id);
-        if (!r.ok) return { error: r.error };
-        await audit.append(tx, {
-          action: 'auth.mfa.sms_sent',
-          outcome: 'success',
-          actor: { type: 'user', id: ch.user_id },
-          ip: ctx.ip,
-          requestId: ctx.requestId,
-          details: { purpose: 'login' },
-        });
-        return { sms: r };
-      });
-      if ('error' in out && out.error) throw out.error;
-      if ('sms' in out && out.sms) {
-        await out.sms.deliver(); // after commit: the code exists before the phone gets it
-        return { method: 'sms' as const, expiresAt: out.sms.expiresAt.toISOString() };
-      }
-      return { method: 'webauthn' as const, options: (out as { options: unknown }).options };
+      return beginFactor(input.method, ctx, async (tx) => (await liveChallenge(tx, input.challengeId))?.user_id);
     },
 
     async verifyMfa(input: { challengeId: string } & SecondFactor, ctx: RequestContext) {
@@ -282,31 +294,8 @@ export function createSignInUseCases(deps: IdentityDeps) {
     },
 
     /** Step-up options for passkeys or SMS inside a session (same round trip as at sign-in). */
-    async beginStepUp(p: Principal, method: 'webauthn' | 'sms', ctx: RequestContext) {
-      const out = await db.transaction(async (tx) => {
-        if (method === 'webauthn') {
-          const r = await deps.mfa.beginWebauthnLogin(tx, p.userId);
-          return r.ok ? { options: r.options } : { error: r.error };
-        }
-        const r = await deps.mfa.sendSmsLoginCode(tx, p.userId);
-        if (!r.ok) return { error: r.error };
-        await audit.append(tx, {
-          action: 'auth.mfa.sms_sent',
-          outcome: 'success',
-          actor: { type: 'user', id: p.userId },
-          ip: ctx.ip,
-          requestId: ctx.requestId,
-          details: { purpose: 'login' },
-        });
-        return { sms: r };
-      });
-      if ('error' in out && out.error) throw out.error;
-      if ('sms' in out && out.sms) {
-        await out.sms.deliver();
-        return { method: 'sms' as const, expiresAt: out.sms.expiresAt.toISOString() };
-      }
-      return { method: 'webauthn' as const, options: (out as { options: unknown }).options };
-    },
+    beginStepUp: (p: Principal, method: 'webauthn' | 'sms', ctx: RequestContext) =>
+      beginFactor(method, ctx, async () => p.userId),
 
     /** Step-up: a fresh second factor inside the session, required before reveals and elevation. */
     async stepUp(p: Principal, input: SecondFactor, ctx: RequestContext) {
