@@ -152,7 +152,14 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
   );
   await app.register(auditRoutes({ db: core.db, audit: core.audit, guard }));
   await app.register(
-    vaultRoutes({ db: core.db, vault: core.vault, ingest: core.ingest, rotation: core.keyRotation, guard }),
+    vaultRoutes({
+      db: core.db,
+      vault: core.vault,
+      ingest: core.ingest,
+      rotation: core.keyRotation,
+      guard,
+      bulkMaxBytes: config.http.bulkMaxBytes,
+    }),
   );
 
   await app.register(

@@ -59,6 +59,7 @@ const envSchema = z.object({
   STRONGROOM_SESSION_IDLE_TIMEOUT_SECONDS: intFrom(60, 86_400).default(1800),
   STRONGROOM_SESSION_ABSOLUTE_TIMEOUT_SECONDS: intFrom(300, 7 * 86_400).default(12 * 3600),
   STRONGROOM_BODY_LIMIT_BYTES: intFrom(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  STRONGROOM_BULK_MAX_BYTES: intFrom(1024, 64 * 1024 * 1024 * 1024).default(2 * 1024 * 1024 * 1024),
   STRONGROOM_PRIVILEGED_SESSION_IDLE_TIMEOUT_SECONDS: intFrom(60, 86_400).default(900),
   STRONGROOM_PRIVILEGED_SESSION_ABSOLUTE_TIMEOUT_SECONDS: intFrom(300, 86_400).default(8 * 3600),
   STRONGROOM_LOCKOUT_THRESHOLD: intFrom(1, 100).default(5),
@@ -99,6 +100,7 @@ export interface Config {
     readonly publicUrl: string;
     readonly trustedProxies: readonly string[];
     readonly bodyLimitBytes: number;
+    readonly bulkMaxBytes: number;
   };
   readonly tls: { readonly certFile: string | undefined; readonly keyFile: string | undefined };
   readonly database: { readonly url: string | undefined };
@@ -179,6 +181,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       publicUrl: (e.STRONGROOM_PUBLIC_URL ?? `https://${defaultPublicHost}:${e.STRONGROOM_PORT}`).replace(/\/$/, ''),
       trustedProxies: e.STRONGROOM_TRUSTED_PROXIES,
       bodyLimitBytes: e.STRONGROOM_BODY_LIMIT_BYTES,
+      bulkMaxBytes: e.STRONGROOM_BULK_MAX_BYTES,
     },
     tls: { certFile: e.STRONGROOM_TLS_CERT_FILE, keyFile: e.STRONGROOM_TLS_KEY_FILE },
     database: { url: e.DATABASE_URL },

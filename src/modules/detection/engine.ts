@@ -28,7 +28,7 @@ export function createDetectionEngine(deps: DetectionDeps) {
   for (const r of deps.rules) for (const a of r.actions) byAction.set(a, [...(byAction.get(a) ?? []), r]);
 
   async function hits(rule: Rule, key: string, since: Date): Promise<number> {
-    const column = rule.groupBy === 'actor' ? 'actor_id' : 'ip_hash';
+    const column = rule.groupBy === 'actor' ? 'actor_id' : rule.groupBy === 'ip' ? 'ip_hash' : 'target_id';
     const { rows } = await db.query<{ details: Record<string, unknown> }>(
       `SELECT details FROM audit.entries WHERE ${column} = $1 AND action = ANY($2::text[]) AND at > $3
         ORDER BY at DESC LIMIT $4`,
@@ -106,11 +106,11 @@ export function createDetectionEngine(deps: DetectionDeps) {
       if (!rules) return;
       for (const rule of rules) {
         if (rule.where && !rule.where(e.details as Record<string, unknown>)) continue;
-        const key = rule.groupBy === 'actor' ? e.actorId : e.ipHash;
+        const key = rule.groupBy === 'actor' ? e.actorId : rule.groupBy === 'ip' ? e.ipHash : e.targetId;
         if (!key || (rule.groupBy === 'actor' && e.actorType !== 'user')) continue;
         const since = new Date(clock.now().getTime() - rule.windowSeconds * 1000);
         if ((await hits(rule, key, since)) < rule.threshold) continue;
-        await respond(rule, e, rule.groupBy === 'actor' ? { type: 'user', id: key } : { type: 'ip', id: key });
+        await respond(rule, e, rule.groupBy === 'ip' ? { type: 'ip', id: key } : { type: 'user', id: key });
       }
     },
   };

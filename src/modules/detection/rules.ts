@@ -13,7 +13,8 @@ export interface Rule {
   actions: readonly string[];
   /** Only hits whose details match (e.g. a refusal reason). */
   where?: (details: Record<string, unknown>) => boolean;
-  groupBy: 'actor' | 'ip';
+  /** What the window counts per: the acting user, the client address, or the entry's target (system events). */
+  groupBy: 'actor' | 'ip' | 'target';
   windowSeconds: number;
   threshold: number;
   responses: readonly Response[];
@@ -55,6 +56,17 @@ export const defaultRules: readonly Rule[] = [
     threshold: 1,
     responses: ['alert', 'lock_account', 'block_ip'],
     severity: 'critical',
+  },
+  {
+    id: 'offboarding-overdue',
+    version: 1,
+    title: 'A departure passed with access left',
+    actions: ['identity.offboarding.overdue'],
+    groupBy: 'target',
+    windowSeconds: 86_400,
+    threshold: 1,
+    responses: ['alert'],
+    severity: 'high',
   },
 ];
 

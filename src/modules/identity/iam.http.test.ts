@@ -448,3 +448,26 @@ describe('admin session control and planned departures', () => {
     expect(new Date(me.session.stepUpValidUntil).getTime()).toBeGreaterThan(t.clock.now().getTime());
   });
 });
+
+describe('IAM-11 late revocation', () => {
+  it('IAM-11: a departure carried out more than 4 hours late raises an alert', async () => {
+    a = await signIn(t, ownerA);
+    const user = await createEnrolledUser(t, a, {
+      email: 'zoe@example.test',
+      roles: ['analyst'],
+      approver: await signIn(t, ownerB),
+    });
+    a = await signIn(t, ownerA);
+    await http.post(
+      `/api/v1/users/${user.userId}/offboard`,
+      { at: new Date(t.clock.now().getTime() + 60_000).toISOString() },
+      a,
+    );
+    t.clock.advance(5 * 3600_000); // the job did not run for five hours
+    await t.core.identity.jobs.processDepartures();
+    const alerts = (await t.testDb.superuser(
+      `SELECT rule, subject_id FROM detection.alerts WHERE rule = 'offboarding-overdue'`,
+    )) as { subject_id: string }[];
+    expect(alerts).toEqual([{ rule: 'offboarding-overdue', subject_id: user.userId }]);
+  });
+});

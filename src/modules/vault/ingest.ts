@@ -10,7 +10,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { RequestContext } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/db.ts';
-import { isAppError } from '../../platform/errors.ts';
+import { AppError, isAppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { readCsvRows } from './csv.ts';
@@ -57,6 +57,7 @@ export function createIngest(deps: IngestDeps) {
         ownerId?: string | undefined;
         ingestId?: string | undefined;
         via: 'bulk' | 'cli';
+        maxBytes?: number;
       },
       ctx: RequestContext,
     ) {
@@ -67,6 +68,15 @@ export function createIngest(deps: IngestDeps) {
       body.on('data', (c: Buffer) => {
         bytes += c.length;
         hash.update(c);
+        if (opts.maxBytes && bytes > opts.maxBytes) {
+          counted.destroy(
+            new AppError(
+              'payload_too_large',
+              'vault.upload_too_large',
+              `An upload may hold at most ${opts.maxBytes} bytes.`,
+            ),
+          );
+        }
       });
       body.pipe(counted);
       await repo.insertIngest(db, {

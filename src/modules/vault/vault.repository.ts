@@ -48,7 +48,7 @@ export async function listOwners(q: Queryable) {
     records: string;
   }>(
     `SELECT o.id, o.name, o.contact_emails_sealed, o.created_at,
-            (SELECT count(*) FROM vault.records r WHERE r.owner_id = o.id AND r.shredded_at IS NULL) AS records
+            (SELECT count(*) FROM vault.records r WHERE r.owner_id = o.id AND r.shredded_at IS NULL AND NOT r.is_canary) AS records
        FROM vault.owners o ORDER BY o.name`,
   );
   return rows;
@@ -261,6 +261,7 @@ export async function getIngest(q: Queryable, id: string) {
     started_at: Date;
     finished_at: Date | null;
     created_by_user: string | null;
+    created_by_token: string | null;
   }>('SELECT * FROM vault.ingests WHERE id = $1', [id]);
   return rows[0];
 }

@@ -28,6 +28,7 @@ export function vaultRoutes(deps: {
   ingest: Ingest;
   rotation: KeyRotation;
   guard: Guard;
+  bulkMaxBytes: number;
 }) {
   const { vault, guard } = deps;
   return async (app: FastifyInstance) => {
@@ -103,6 +104,7 @@ export function vaultRoutes(deps: {
             ownerId: req.query.ownerId,
             ingestId: req.query.ingestId,
             via: 'bulk',
+            maxBytes: deps.bulkMaxBytes,
           },
           contextOf(req),
         );
@@ -110,6 +112,8 @@ export function vaultRoutes(deps: {
           ingestId: out.ingestId,
           accepted: out.accepted,
           rejected: out.rejected,
+          rejectedCount: out.rejectedCount,
+          lines: out.lines,
           sha256: out.sha256,
         });
       },
@@ -128,7 +132,15 @@ export function vaultRoutes(deps: {
       },
       async (req) => {
         const i = await repo.getIngest(deps.db, req.params.id);
-        if (!i) throw new AppError('not_found', 'vault.ingest_not_found', 'There is no such upload.');
+        const a = actorOf(req);
+        // an upload's progress is for whoever started it (or a data-owner manager)
+        const mine =
+          i &&
+          (a.kind === 'service'
+            ? i.created_by_token === a.tokenId
+            : a.kind === 'user' &&
+              (i.created_by_user === a.principal.userId || a.principal.permissions.includes('owners.manage')));
+        if (!i || !mine) throw new AppError('not_found', 'vault.ingest_not_found', 'There is no such upload.');
         return {
           id: i.id,
           status: i.status,

@@ -51,7 +51,11 @@ export const bulkQuery = z.strictObject({ ownerId: z.uuid().optional(), ingestId
 export const bulkResponse = z.object({
   ingestId: z.uuid(),
   accepted: z.number(),
-  rejected: z.array(z.object({ line: z.number(), code: z.string(), message: z.string() })),
+  rejected: z
+    .array(z.object({ line: z.number(), code: z.string(), message: z.string() }))
+    .describe('The first 1,000 refused lines'),
+  rejectedCount: z.number(),
+  lines: z.number(),
   sha256: z.string(),
 });
 export const ingestResponse = z.object({

@@ -9,6 +9,9 @@ import {
   IconUserCircle,
   IconUsers,
 } from '../components/icons.tsx';
+import { smsOutboxInUse } from '../features/admin/sms-outbox.api.ts';
+import { IconMessage } from '../features/mfa/mfa-icons.tsx';
+import { vaultNavItems } from '../features/vault/routes.tsx';
 import { holdsAny } from './permissions.ts';
 
 /**
@@ -27,10 +30,13 @@ export interface NavItem {
   section?: string;
   /** A count shown beside the label (what waits for this person). */
   badge?: 'approvals';
+  /** Shown only while this says yes (a screen that exists on some installs only). */
+  available?: () => boolean;
 }
 
 export const navItems: NavItem[] = [
   { label: 'Home', path: '/', icon: IconHome },
+  ...vaultNavItems,
   { label: 'Users', path: '/users', icon: IconUsers, permission: 'users.read' },
   {
     label: 'Approvals',
@@ -54,6 +60,14 @@ export const navItems: NavItem[] = [
     permission: 'users.read',
     section: 'Settings',
   },
+  {
+    label: 'SMS outbox',
+    path: '/settings/sms-outbox',
+    icon: IconMessage,
+    permission: 'users.manage',
+    section: 'Settings',
+    available: smsOutboxInUse,
+  },
   { label: 'My account', path: '/account', icon: IconUserCircle, section: 'You' },
 ];
 
@@ -62,7 +76,10 @@ export function visibleNavItems(
   items: readonly NavItem[] = navItems,
   dormant: readonly string[] = [],
 ): NavItem[] {
-  return items.filter((item) => !item.permission || holdsAny(item.permission, permissions, dormant));
+  return items.filter(
+    (item) =>
+      (!item.permission || holdsAny(item.permission, permissions, dormant)) && (!item.available || item.available()),
+  );
 }
 
 /** Unsectioned entries first, then each section in the order it first appears. */

@@ -1,5 +1,6 @@
 import { createBrowserRouter, Navigate, Outlet } from 'react-router';
 import { AccountPage } from '../features/account/AccountPage.tsx';
+import { SmsOutboxPage } from '../features/admin/SmsOutboxPage.tsx';
 import { ApprovalsPage } from '../features/approvals/ApprovalsPage.tsx';
 import { approverPermissions } from '../features/approvals/approvals.api.ts';
 import { AuditPage } from '../features/audit/AuditPage.tsx';
@@ -11,6 +12,7 @@ import { ServiceTokensPage } from '../features/settings/ServiceTokensPage.tsx';
 import { SetupPage } from '../features/setup/SetupPage.tsx';
 import { UserDetailPage } from '../features/users/UserDetailPage.tsx';
 import { UsersPage } from '../features/users/UsersPage.tsx';
+import { vaultRouteObjects } from '../features/vault/routes.tsx';
 import { AppLayout } from './AppLayout.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 import { RequireAuth } from './RequireAuth.tsx';
@@ -91,6 +93,15 @@ export const router = createBrowserRouter([
                   </RequirePermission>
                 ),
               },
+              {
+                path: '/settings/sms-outbox',
+                element: (
+                  <RequirePermission permission="users.manage">
+                    <SmsOutboxPage />
+                  </RequirePermission>
+                ),
+              },
+              ...vaultRouteObjects,
               { path: '/account', element: <AccountPage /> },
               { path: '/settings', element: <Navigate to="/settings/ip-allowlist" replace /> },
               { path: '*', element: <NotFoundPage /> },
