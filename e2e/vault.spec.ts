@@ -218,8 +218,12 @@ test.describe
       await expect(body).not.toContainText('0042');
       await shot(page, '30-records-search');
 
-      // the search survives a reload (it lives in the URL)
+      // DAT-05: the searched email is not kept anywhere the browser stores: a reload forgets the search
       await page.reload();
+      await expect(page.getByTestId('records-table')).toHaveCount(0);
+      await expect(page.getByLabel('Email address')).toHaveValue('');
+      await page.getByLabel('Email address').fill(SUBJECT.email);
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
       await expect(page.getByTestId('records-table').locator('tbody tr')).toHaveCount(1);
     });
 
