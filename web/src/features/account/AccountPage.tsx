@@ -28,7 +28,6 @@ export function AccountPage() {
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <ChangePasswordCard />
-        {/* Second factors: placeholder for the MFA work; see SecondFactorsCard.tsx. */}
         <SecondFactorsCard />
       </SimpleGrid>
       <MySessionsCard />

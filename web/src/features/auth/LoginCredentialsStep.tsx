@@ -8,7 +8,7 @@ import { useLogin } from './auth.api.ts';
 interface LoginCredentialsStepProps {
   email: string;
   notice: string | null;
-  onChallenge: (challengeId: string, email: string) => void;
+  onChallenge: (challengeId: string, email: string, methods: string[]) => void;
 }
 
 // See SetupAccountStep: keeps "Password" the only control whose label says "password".
@@ -28,7 +28,7 @@ export function LoginCredentialsStep({ email, notice, onChallenge }: LoginCreden
     login.mutate(
       { email: typed.trim(), password },
       {
-        onSuccess: (answer) => onChallenge(answer.challengeId, typed.trim()),
+        onSuccess: (answer) => onChallenge(answer.challengeId, typed.trim(), answer.methods ?? []),
         // Never say which of the two was wrong (or that the account is locked): the server does not either.
         onError: () => form.setFieldValue('password', ''),
       },

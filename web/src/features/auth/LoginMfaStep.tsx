@@ -1,67 +1,72 @@
-import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
-import { useForm } from '@mantine/form';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { Button, Group } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { isApiError } from '../../lib/api-client.ts';
-import { useMfa } from './auth.api.ts';
+import { SecondFactorFields } from '../mfa/SecondFactorFields.tsx';
+import { useSecondFactor } from '../mfa/use-second-factor.ts';
+import { signInFactorOptions, useMfa } from './auth.api.ts';
 
 interface LoginMfaStepProps {
   challengeId: string;
+  /** The second factors of the account, from the password step's answer. */
+  methods: readonly string[];
   onSignedIn: () => void;
   onExpired: () => void;
   onBack: () => void;
 }
 
-export function LoginMfaStep({ challengeId, onSignedIn, onExpired, onBack }: LoginMfaStepProps) {
+/**
+ * Sign-in step 2: the authenticator code by default, and every other factor the account has (a passkey, a
+ * code by text message, a recovery code). Five wrong tries or five minutes end the attempt: back to step 1.
+ */
+export function LoginMfaStep({ challengeId, methods, onSignedIn, onExpired, onBack }: LoginMfaStepProps) {
   const mfa = useMfa();
-  const form = useForm({
-    initialValues: { code: '' },
-    validate: { code: (v) => (/^\d{6}$/.test(v.trim()) ? null : 'Enter the 6-digit code shown by your app.') },
+  const sf = useSecondFactor({
+    methods,
+    context: 'sign-in',
+    prepare: (method) => signInFactorOptions(challengeId, method),
+    verify: async (factor) => {
+      await mfa.mutateAsync({ challengeId, factor });
+    },
+    onError: (error) => {
+      if (isApiError(error) && error.code === 'auth.challenge_expired') {
+        onExpired();
+        return true;
+      }
+      return false;
+    },
+    onVerified: (method) => {
+      if (method === 'recovery_code') {
+        notifications.show({
+          color: 'orange',
+          title: 'You used a recovery code',
+          message: 'That code is spent. Check in My account how many are left, and generate a new set if needed.',
+          autoClose: 15_000,
+        });
+      }
+      onSignedIn();
+    },
   });
 
-  const submit = form.onSubmit(({ code }) =>
-    mfa.mutate(
-      { challengeId, code: code.trim() },
-      {
-        onSuccess: onSignedIn,
-        onError: (error) => {
-          if (!isApiError(error)) return;
-          if (error.code === 'auth.challenge_expired') onExpired();
-          else if (error.code === 'auth.mfa_invalid') {
-            // A wrong code may be retried with the next one the app shows.
-            form.setValues({ code: '' });
-            form.setFieldError('code', 'That code is not valid. Enter the current code from your app.');
-          }
-        },
-      },
-    ),
-  );
-
-  const unexpected =
-    mfa.error != null &&
-    !(isApiError(mfa.error) && ['auth.mfa_invalid', 'auth.challenge_expired'].includes(mfa.error.code));
-
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack gap="md">
-        <Text size="sm">Open your authenticator app and enter the 6-digit code it shows for Strongroom.</Text>
-        <TextInput
-          label="Authentication code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={6}
-          autoFocus
-          {...form.getInputProps('code')}
-        />
-        {unexpected && <ErrorAlert error={mfa.error} title="Could not verify the code" />}
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void sf.submit();
+      }}
+      noValidate
+    >
+      <SecondFactorFields sf={sf} autoFocus>
         <Group justify="space-between">
-          <Button variant="default" onClick={onBack} disabled={mfa.isPending}>
+          <Button variant="default" onClick={onBack} disabled={sf.busy !== null}>
             Back
           </Button>
-          <Button type="submit" loading={mfa.isPending}>
-            Verify
-          </Button>
+          {sf.wantsCode && (
+            <Button type="submit" loading={sf.busy === 'verify'} disabled={sf.busy !== null && sf.busy !== 'verify'}>
+              Verify
+            </Button>
+          )}
         </Group>
-      </Stack>
+      </SecondFactorFields>
     </form>
   );
 }

@@ -9,13 +9,17 @@ import { IconAlertTriangle } from '../../components/icons.tsx';
 import { LoginCredentialsStep } from './LoginCredentialsStep.tsx';
 import { LoginMfaStep } from './LoginMfaStep.tsx';
 
-/** `/login`: email and password, then a TOTP code; afterwards back to the page the visitor wanted. */
+/**
+ * `/login`: email and password, then a second factor (authenticator code, passkey, SMS code or recovery code,
+ * whichever the account has); afterwards back to the page the visitor wanted.
+ */
 export function LoginPage() {
   const location = useLocation();
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
   const queryClient = useQueryClient();
   const [challengeId, setChallengeId] = useState<string | null>(null);
+  const [methods, setMethods] = useState<string[]>([]);
   const state = location.state as LoginState | null;
   const [email, setEmail] = useState(state?.email ?? '');
   const [notice, setNotice] = useState<string | null>(null);
@@ -51,6 +55,7 @@ export function LoginPage() {
       {challengeId ? (
         <LoginMfaStep
           challengeId={challengeId}
+          methods={methods}
           onSignedIn={onSignedIn}
           onExpired={onExpired}
           onBack={() => setChallengeId(null)}
@@ -59,8 +64,9 @@ export function LoginPage() {
         <LoginCredentialsStep
           email={email}
           notice={notice}
-          onChallenge={(id, typedEmail) => {
+          onChallenge={(id, typedEmail, accountMethods) => {
             setEmail(typedEmail);
+            setMethods(accountMethods);
             setNotice(null);
             setChallengeId(id);
           }}

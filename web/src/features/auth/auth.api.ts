@@ -1,6 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, isApiError, setCsrfToken } from '../../lib/api-client.ts';
 import type { PasswordPolicy } from '../../lib/password-policy.ts';
+import { learnSmsOutbox } from '../admin/sms-outbox.api.ts';
+import type { MfaMethod, MfaOptionsAnswer, PreparedMethod, SecondFactor } from '../mfa/mfa.api.ts';
 
 /** A two-person grant in force for the signed-in user (e.g. `records.reveal`), as `/me` reports it. */
 export interface MeGrant {
@@ -21,6 +23,8 @@ export interface MeUser {
   /** Privileged permissions held but asleep until the session elevates (IAM-09); older servers omit it. */
   dormantPermissions?: string[];
   grants?: MeGrant[];
+  /** The second factors this account has (IAM-03); `recovery_code` only while unused codes remain. */
+  mfaMethods?: MfaMethod[];
 }
 
 export interface MeSession {
@@ -31,6 +35,8 @@ export interface MeSession {
   elevatedUntil?: string | null;
   /** When a second factor was last confirmed in this session (sign-in or step-up). */
   mfaAt?: string;
+  /** Until when that confirmation counts for a step-up (the server's window). */
+  stepUpValidUntil?: string;
 }
 
 export interface MeResponse {
@@ -42,6 +48,7 @@ export interface MeResponse {
 export interface LoginResponse {
   mfaRequired: true;
   challengeId: string;
+  /** The second factors the account has; the sign-in step offers each of them. */
   methods: string[];
 }
 
@@ -56,6 +63,8 @@ export const meQueryKey = ['auth', 'me'] as const;
 async function fetchMe({ signal }: { signal?: AbortSignal }): Promise<MeResponse> {
   const me = await api.get<MeResponse>('/api/v1/me', undefined, signal);
   setCsrfToken(me.csrfToken);
+  // Before the answer lands, so the navigation built from it already knows whether to list the SMS outbox.
+  await learnSmsOutbox(me.user.permissions);
   return me;
 }
 
@@ -72,11 +81,15 @@ export function useLogin() {
   });
 }
 
+/** Sign-in step 2 preparation: passkey options for this challenge, or an SMS code sent to the account's phone. */
+export const signInFactorOptions = (challengeId: string, method: PreparedMethod) =>
+  api.post<MfaOptionsAnswer>('/api/v1/auth/mfa/options', { challengeId, method });
+
 export function useMfa() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { challengeId: string; code: string }) =>
-      api.post<MfaResponse>('/api/v1/auth/mfa', { challengeId: input.challengeId, method: 'totp', code: input.code }),
+    mutationFn: (input: { challengeId: string; factor: SecondFactor }) =>
+      api.post<MfaResponse>('/api/v1/auth/mfa', { challengeId: input.challengeId, ...input.factor }),
     onSuccess: async (answer) => {
       // Drop anything cached for a previous user before the new one sees a screen.
       queryClient.clear();

@@ -1,27 +1,29 @@
-import { Alert, Button, Group, Modal, NumberInput, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, NumberInput, Stack, Text, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconInfo } from '../../components/icons.tsx';
 import { invalidFields, isApiError } from '../../lib/api-client.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useMe } from '../auth/auth.api.ts';
+import { stepUpOptions } from '../mfa/mfa.api.ts';
+import { SecondFactorFields } from '../mfa/SecondFactorFields.tsx';
+import { useSecondFactor } from '../mfa/use-second-factor.ts';
 import { MAX_ELEVATION_MINUTES, needsStepUp, useElevate, useStepUp } from './elevation.api.ts';
 import { closeElevationDialog, useElevationDialog } from './elevation-store.ts';
 
 interface Values {
   reason: string;
   minutes: number | string;
-  code: string;
 }
 
 const MIN_REASON = 10;
-const codeFieldId = 'elevation-step-up-code';
 
 /**
  * Just-in-time elevation (IAM-09): a reason and a number of minutes, and, when the last second factor is older
- * than the step-up window, the current authenticator code first (`POST /auth/step-up`, then `/me/elevation`).
+ * than the step-up window, a fresh one first (`POST /auth/step-up`, then `/me/elevation`): the authenticator
+ * code by default, or a passkey, an SMS code or a recovery code, whichever the account has.
  */
 export function ElevationDialog() {
   const { opened, hint } = useElevationDialog();
@@ -29,10 +31,31 @@ export function ElevationDialog() {
   const stepUp = useStepUp();
   const elevate = useElevate();
   const [askCode, setAskCode] = useState(false);
+  const [confirmed, setConfirmed] = useState(false);
   const [unexpected, setUnexpected] = useState<unknown>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  // Read by the submit handler, which may run before React has re-rendered with `askCode` false.
+  const stepUpDone = useRef(false);
+  const submitting = useRef(false);
+
+  const sf = useSecondFactor({
+    methods: me?.user.mfaMethods,
+    context: 'step-up',
+    prepare: stepUpOptions,
+    verify: async (factor) => {
+      await stepUp.mutateAsync(factor);
+    },
+    onVerified: () => {
+      stepUpDone.current = true;
+      setAskCode(false);
+      setConfirmed(true);
+      // A passkey confirmed from its own button: carry on as if Elevate had been pressed.
+      if (!submitting.current) formRef.current?.requestSubmit();
+    },
+  });
 
   const form = useForm<Values>({
-    initialValues: { reason: '', minutes: 15, code: '' },
+    initialValues: { reason: '', minutes: 15 },
     validate: {
       reason: (v) =>
         v.trim().length >= MIN_REASON ? null : `Say why, in at least ${MIN_REASON} characters (it is audited).`,
@@ -42,32 +65,32 @@ export function ElevationDialog() {
           ? null
           : `Choose between 1 and ${MAX_ELEVATION_MINUTES} minutes.`;
       },
-      code: (v) => (!askCode || /^\d{6}$/.test(v.trim()) ? null : 'Enter the 6-digit code shown by your app.'),
     },
   });
 
-  // Each opening starts clean; whether a code is needed is decided from the session at that moment.
+  // Each opening starts clean; whether a factor is needed is decided from the session at that moment.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the dialog opens
   useEffect(() => {
     if (!opened) return;
     form.reset();
+    sf.reset();
     setUnexpected(null);
     stepUp.reset();
     elevate.reset();
+    stepUpDone.current = false;
+    setConfirmed(false);
     setAskCode(needsStepUp(me));
   }, [opened]);
 
-  const busy = stepUp.isPending || elevate.isPending;
+  const busy = sf.busy !== null || elevate.isPending;
 
-  const submit = form.onSubmit(async ({ reason, minutes, code }) => {
+  const submit = form.onSubmit(async ({ reason, minutes }) => {
+    if (submitting.current) return;
+    submitting.current = true;
     setUnexpected(null);
     try {
-      if (askCode) {
-        await stepUp.mutateAsync(code.trim());
-        // The factor is fresh now: a retry after a later failure must not spend the same code again.
-        setAskCode(false);
-        form.setFieldValue('code', '');
-      }
+      // The factor is given once: a retry after a later failure must not spend the same code again.
+      if (askCode && !stepUpDone.current && !(await sf.submit())) return;
       const answer = await elevate.mutateAsync({ reason: reason.trim(), minutes: Number(minutes) });
       notifications.show({
         color: 'green',
@@ -76,24 +99,25 @@ export function ElevationDialog() {
       });
       closeElevationDialog();
     } catch (error) {
-      if (isApiError(error) && error.code === 'auth.mfa_invalid') {
-        form.setFieldValue('code', '');
-        form.setFieldError('code', 'That code is not valid. Enter the current code from your app.');
-      } else if (isApiError(error) && error.code === 'auth.step_up_required') {
-        // Not a mistake of the person's: the step below explains it; the code field is what to fill next.
+      if (isApiError(error) && error.code === 'auth.step_up_required') {
+        // Not a mistake of the person's: the step below explains it; the factor is what to give next.
+        stepUpDone.current = false;
+        setConfirmed(false);
         setAskCode(true);
-        window.setTimeout(() => document.getElementById(codeFieldId)?.focus(), 0);
+        window.setTimeout(() => document.getElementById(sf.codeFieldId)?.focus(), 0);
       } else if (isApiError(error) && invalidFields(error).includes('body.reason')) {
         form.setFieldError('reason', error.message);
       } else {
         setUnexpected(error);
       }
+    } finally {
+      submitting.current = false;
     }
   });
 
   return (
     <Modal opened={opened} onClose={closeElevationDialog} title="Elevate your session" size="md">
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} noValidate ref={formRef}>
         <Stack gap="md">
           {hint && (
             <Alert color="blue" variant="light" icon={<IconInfo />}>
@@ -131,19 +155,15 @@ export function ElevationDialog() {
                 Confirm it is you
               </Text>
               <Text size="sm" c="dimmed">
-                Your last confirmation with a second factor is too old for a privileged action. Enter the code your
-                authenticator app shows now.
+                Your last confirmation with a second factor is too old for a privileged action.
               </Text>
-              <TextInput
-                id={codeFieldId}
-                label="Authentication code"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                maxLength={6}
-                w={200}
-                {...form.getInputProps('code')}
-              />
+              <SecondFactorFields sf={sf} />
             </Stack>
+          )}
+          {!askCode && confirmed && (
+            <Text size="sm" c="green.8" data-testid="step-up-confirmed">
+              Second factor confirmed.
+            </Text>
           )}
           {unexpected != null && <ErrorAlert error={unexpected} title="Could not elevate" />}
           <Group justify="flex-end">

@@ -1,19 +1,24 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, setCsrfToken } from '../../lib/api-client.ts';
 import type { MeResponse } from '../auth/auth.api.ts';
+import type { SecondFactor } from '../mfa/mfa.api.ts';
+import { stepUpWith } from '../mfa/mfa.api.ts';
 
-/** The server's step-up window (`STRONGROOM_STEP_UP_MAX_AGE_SECONDS`, default 10 minutes). */
+/** The server's default step-up window (`STRONGROOM_STEP_UP_MAX_AGE_SECONDS`), when `/me` does not say. */
 export const STEP_UP_MAX_AGE_MS = 10 * 60_000;
-/** Ask for a code a little early: a confirmation that is 9 min 58 s old would expire in flight. */
+/** Ask for a factor a little early: a confirmation that is 9 min 58 s old would expire in flight. */
 const STEP_UP_MARGIN_MS = 30_000;
 
 export const MAX_ELEVATION_MINUTES = 60;
 
-/** True when the server will want a fresh second factor before elevating (`auth.step_up_required`). */
+/** True when the server will want a fresh second factor (`auth.step_up_required`) before a guarded action. */
 export function needsStepUp(me: MeResponse | undefined, now = Date.now()): boolean {
   const at = me?.session.mfaAt ? Date.parse(me.session.mfaAt) : Number.NaN;
   if (Number.isNaN(at)) return false;
-  return now - at > STEP_UP_MAX_AGE_MS - STEP_UP_MARGIN_MS;
+  const until = me?.session.stepUpValidUntil ? Date.parse(me.session.stepUpValidUntil) : Number.NaN;
+  const window = Number.isNaN(until) ? STEP_UP_MAX_AGE_MS : until - at;
+  // A tenth of a short window (tests run with 30 s), never more than 30 s.
+  return now - at > window - Math.min(STEP_UP_MARGIN_MS, window / 10);
 }
 
 export interface ElevateResponse {
@@ -21,11 +26,12 @@ export interface ElevateResponse {
   elevatedUntil: string;
 }
 
-/** A second factor inside the session; the server records `mfaAt` on the session. */
+/**
+ * A second factor inside the session (any the account has); the server records `mfaAt` on the session. The
+ * options call (passkey options, or an SMS sent) is `stepUpOptions` in `features/mfa/mfa.api.ts`.
+ */
 export function useStepUp() {
-  return useMutation({
-    mutationFn: (code: string) => api.post<{ mfaAt: string }>('/api/v1/auth/step-up', { method: 'totp', code }),
-  });
+  return useMutation({ mutationFn: (factor: SecondFactor) => stepUpWith(factor) });
 }
 
 /**
