@@ -276,8 +276,9 @@ describe('reveal one record (DAT-04, IAM-08, IAM-13)', () => {
 describe('canaries (LOG-04, LOG-05)', () => {
   it('LOG-05: revealing a canary locks the account before its next request', async () => {
     const count = async () =>
-      ((await http.get('/api/v1/owners', o)).json().items as { id: string; records: number }[]).find((x) => x.id === dataOwner)
-        ?.records;
+      ((await http.get('/api/v1/owners', o)).json().items as { id: string; records: number }[]).find(
+        (x) => x.id === dataOwner,
+      )?.records;
     const before = await count();
     const c = await http.post('/api/v1/canaries', { ownerId: dataOwner }, o);
     expect(c.statusCode).toBe(201);
