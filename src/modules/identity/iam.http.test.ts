@@ -443,6 +443,9 @@ describe('admin session control and planned departures', () => {
     const bad = await http.post('/api/v1/auth/step-up', { method: 'totp', code: '000000' }, s);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('auth.mfa_invalid');
+    const noSms = await http.post('/api/v1/auth/step-up/options', { method: 'sms' }, s);
+    expect(noSms.statusCode).toBe(400);
+    expect(noSms.json().error.code).toBe('mfa.method_unavailable');
     const me = (await http.get('/api/v1/me', s)).json();
     expect(me.user.mfaMethods).toEqual(['totp']);
     expect(new Date(me.session.stepUpValidUntil).getTime()).toBeGreaterThan(t.clock.now().getTime());

@@ -4,7 +4,11 @@ import { AppError } from '../../platform/errors.ts';
 export const invalidCredentials = () =>
   new AppError('unauthenticated', 'auth.invalid_credentials', 'The email, password or code is not correct.');
 export const mfaInvalid = () =>
-  new AppError('unauthenticated', 'auth.mfa_invalid', 'The authentication code is not correct; try the current one.');
+  new AppError(
+    'unauthenticated',
+    'auth.mfa_invalid',
+    'The second factor was not accepted (wrong or used code, or passkey); try again.',
+  );
 export const challengeExpired = () =>
   new AppError('unauthenticated', 'auth.challenge_expired', 'The sign-in attempt expired; enter your password again.');
 export const unauthenticated = () => new AppError('unauthenticated', 'auth.unauthenticated', 'Sign in to continue.');

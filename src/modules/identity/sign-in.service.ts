@@ -8,7 +8,7 @@
 import type { Principal, RequestContext } from '../../platform/actor.ts';
 import { open } from '../../platform/crypto/seal.ts';
 import type { Tx } from '../../platform/db/db.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, isAppError } from '../../platform/errors.ts';
 import { newId, newSecret, sha256 } from '../../platform/ids.ts';
 import { addMs, csrfFor, type IdentityDeps, minDate, sessionLifetimes } from './identity.deps.ts';
 import * as errors from './identity.errors.ts';
@@ -294,8 +294,15 @@ export function createSignInUseCases(deps: IdentityDeps) {
     },
 
     /** Step-up options for passkeys or SMS inside a session (same round trip as at sign-in). */
-    beginStepUp: (p: Principal, method: 'webauthn' | 'sms', ctx: RequestContext) =>
-      beginFactor(method, ctx, async () => p.userId),
+    async beginStepUp(p: Principal, method: 'webauthn' | 'sms', ctx: RequestContext) {
+      try {
+        return await beginFactor(method, ctx, async () => p.userId);
+      } catch (err) {
+        // inside a live session a missing method is a bad request, not "signed out"
+        if (isAppError(err) && err.kind === 'unauthenticated') throw new AppError('validation', err.code, err.message);
+        throw err;
+      }
+    },
 
     /** Step-up: a fresh second factor inside the session, required before reveals and elevation. */
     async stepUp(p: Principal, input: SecondFactor, ctx: RequestContext) {
