@@ -112,7 +112,7 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
 
   // NET-02/LOG-05: a blocked address gets 403 on everything but the health check, before any other work
   app.addHook('onRequest', async (req) => {
-    if (req.url !== '/healthz' && core.blocklist.isBlocked(req.ip)) {
+    if (req.url !== '/healthz' && (await core.blocklist.isBlocked(req.ip))) {
       throw new AppError('forbidden', 'security.ip_blocked', 'Requests from this network address are blocked.');
     }
   });

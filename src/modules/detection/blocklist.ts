@@ -1,7 +1,7 @@
 /**
  * Blocked IP addresses (NET-02, LOG-05), held as the audit log's keyed IP hashes. Every node keeps the active
- * set in memory and checks it on each request; a decision updates the local set at once and, on PostgreSQL,
- * tells the other nodes with NOTIFY so they reload before their next request.
+ * set in memory; on PostgreSQL each request also asks the database (so another node's decision applies to the
+ * next request here), and NOTIFY refreshes the set when a block is lifted.
  */
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Queryable } from '../../platform/db/db.ts';
@@ -24,9 +24,25 @@ export function createBlocklist(deps: { db: Db; clock: Clock; pseudonymiseIp(ip:
 
   return {
     reload,
-    isBlocked(ip: string): boolean {
-      const until = active.get(deps.pseudonymiseIp(ip));
-      return until !== undefined && until > clock.now().getTime();
+    /**
+     * On PostgreSQL (several nodes) the database answers on every request, so a block decided on another node
+     * applies to the very next request here, without waiting for the NOTIFY; one indexed lookup. The in-memory
+     * set answers first when it already knows the address is blocked, and alone on the single-node PGlite.
+     */
+    async isBlocked(ip: string): Promise<boolean> {
+      const hash = deps.pseudonymiseIp(ip);
+      const now = clock.now();
+      const until = active.get(hash);
+      if (until !== undefined && until > now.getTime()) return true;
+      if (db.kind !== 'postgres') return false;
+      const { rows } = await db.query<{ expires_at: Date }>(
+        'SELECT max(expires_at) AS expires_at FROM detection.blocked_ips WHERE ip_hash = $1 AND lifted_at IS NULL AND expires_at > $2',
+        [hash, now],
+      );
+      const exp = rows[0]?.expires_at;
+      if (!exp) return false;
+      active.set(hash, new Date(exp).getTime());
+      return true;
     },
 
     /** Blocks for an escalating time: the n-th block of the same address lasts BLOCK_MINUTES[n-1]. */
