@@ -2,29 +2,7 @@
  * Icons the vault, owners and keys screens need beyond `components/icons.tsx` (drawn the same way: inline
  * strokes, decorative, `aria-hidden`). Candidates to move into the shared icon file.
  */
-import type { ReactNode } from 'react';
-import type { IconProps } from '../../components/icons.tsx';
-
-function Icon({ size = 18, children, ...rest }: IconProps & { children: ReactNode }) {
-  return (
-    <svg
-      xmlns="http://www.w3.org/2000/svg"
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-      {...rest}
-    >
-      {children}
-    </svg>
-  );
-}
+import { Icon, type IconProps } from '../../components/icons.tsx';
 
 export const IconSearch = (p: IconProps) => (
   <Icon {...p}>
