@@ -160,7 +160,11 @@ export const auditCatalogue = {
     retired: z.boolean(),
   }),
   'audit.log.read': z.strictObject({
-    actionFilter: z.string().max(80).nullable(),
+    actionFilter: z
+      .string()
+      .regex(/^(other|[a-z_]+(\.[a-z_]+)+)$/)
+      .max(80)
+      .nullable(),
     returned: z.number().int().min(0),
   }),
   'audit.log.verified': z.strictObject({ valid: z.boolean(), entries: z.number().int().min(0) }),

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/db.ts';
 import { contextOf, type Guard, principalOf } from '../../platform/http/auth.ts';
 import { authErrors, errorResponse } from '../../platform/http/schemas.ts';
+import { isAuditAction } from './audit.catalogue.ts';
 import * as s from './audit.schemas.ts';
 import type { AuditLog, VerifyResult } from './audit.service.ts';
 
@@ -40,7 +41,12 @@ export function auditRoutes(deps: { db: Db; audit: AuditLog; guard: Guard }) {
             actor: { type: 'user', id: p.userId },
             ip: ctx.ip,
             requestId: ctx.requestId,
-            details: { actionFilter: q.action ?? null, returned: entries.length },
+            // the filter is typed by a person: record it only when it names a catalogued action, so no free
+            // text (which could be personal data) reaches the log (DAT-05)
+            details: {
+              actionFilter: q.action === undefined ? null : isAuditAction(q.action) ? q.action : 'other',
+              returned: entries.length,
+            },
           }),
         );
         const items = entries.map((e) => ({

@@ -227,6 +227,16 @@ describe('audit endpoints', () => {
     expect(await auditActions()).toContain('audit.log.read');
   });
 
+  it('DAT-05: a typed filter that is not a catalogued action never reaches the audit log', async () => {
+    const s = await signIn(t, owner);
+    await get(`/api/v1/audit/events?action=${encodeURIComponent('someone.else@example.test')}`, s);
+    const rows = JSON.stringify(
+      await t.testDb.superuser("SELECT details FROM audit.entries WHERE action = 'audit.log.read'"),
+    );
+    expect(rows).not.toContain('someone.else');
+    expect(rows).toContain('"actionFilter":"other"');
+  });
+
   it('verify reports an intact chain', async () => {
     const s = await signIn(t, owner);
     const r = await get('/api/v1/audit/verify', s);

@@ -68,15 +68,6 @@ export function createIngest(deps: IngestDeps) {
       body.on('data', (c: Buffer) => {
         bytes += c.length;
         hash.update(c);
-        if (opts.maxBytes && bytes > opts.maxBytes) {
-          counted.destroy(
-            new AppError(
-              'payload_too_large',
-              'vault.upload_too_large',
-              `An upload may hold at most ${opts.maxBytes} bytes.`,
-            ),
-          );
-        }
       });
       body.pipe(counted);
       await repo.insertIngest(db, {
@@ -97,6 +88,16 @@ export function createIngest(deps: IngestDeps) {
         if (errors.length < MAX_REPORTED_ERRORS) errors.push({ line, code, message });
       };
       let batch: Parsed[] = [];
+      /** The cap is checked between lines (the 'data' listener counts bytes as they arrive). */
+      const checkSize = () => {
+        if (opts.maxBytes && bytes > opts.maxBytes) {
+          throw new AppError(
+            'payload_too_large',
+            'vault.upload_too_large',
+            `An upload may hold at most ${opts.maxBytes} bytes.`,
+          );
+        }
+      };
 
       // Sealing (CPU, this process) of batch N+1 overlaps the INSERT (the database) of batch N: one write in flight.
       let inFlight: Promise<void> = Promise.resolve();
@@ -183,6 +184,7 @@ export function createIngest(deps: IngestDeps) {
         if (opts.format === 'ndjson') {
           const rl = createInterface({ input: counted, crlfDelay: Number.POSITIVE_INFINITY });
           for await (const text of rl) {
+            checkSize();
             lines++;
             if (!text.trim()) continue;
             if (text.length > MAX_LINE_BYTES) {
@@ -201,6 +203,7 @@ export function createIngest(deps: IngestDeps) {
         } else {
           let header: string[] | undefined;
           for await (const { line, cells } of readCsvRows(counted)) {
+            checkSize();
             lines = line;
             if (!header) {
               header = cells.map((c) => c.trim());
@@ -218,9 +221,12 @@ export function createIngest(deps: IngestDeps) {
             await accept(line, { ownerId, externalRef, fields });
           }
         }
+        checkSize();
         await flush();
         await inFlight;
       } catch (err) {
+        body.unpipe(counted);
+        body.resume(); // drain what the client still sends; nothing more is read into memory
         await repo.updateIngest(db, ingestId, { lines, accepted, rejected, bytes, status: 'failed', at: clock.now() });
         throw err;
       }

@@ -34,7 +34,10 @@ const reveal = (id: string, s: SignedIn, purpose = 'customer_request') =>
   http.post(`/api/v1/records/${id}/reveal`, { purpose, justification: 'Customer asked for a copy of their data' }, s);
 
 beforeAll(async () => {
-  t = await createTestApp({ STRONGROOM_REVEAL_QUOTAS: 'minute=3,hour=100,day=100,week_distinct=100' });
+  t = await createTestApp({
+    STRONGROOM_REVEAL_QUOTAS: 'minute=3,hour=100,day=100,week_distinct=100',
+    STRONGROOM_BULK_MAX_BYTES: '8192',
+  });
   http = api(t);
   owner = await createOwner(t, 'vault.owner@example.test');
   o = await signIn(t, owner);
@@ -130,6 +133,43 @@ describe('ingest (DAT-06, DAT-09)', () => {
       payload: JSON.stringify({ ownerId: dataOwner, fields: { fullName: 'Plain Text' } }),
     });
     expect(r.json()).toMatchObject({ accepted: 1, rejected: [] });
+  });
+
+  it('DAT-06: an upload over the size cap is refused with 413 and the upload is marked failed', async () => {
+    const line = JSON.stringify({ ownerId: dataOwner, fields: { fullName: 'Too Many', company: 'Oversize Ltd' } });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/records/bulk',
+      headers: { cookie: o.cookie, 'x-csrf-token': o.csrf, 'content-type': 'application/x-ndjson' },
+      payload: Array.from({ length: 200 }, () => line).join('\n'),
+    });
+    expect(r.statusCode).toBe(413);
+    expect(r.json().error.code).toBe('vault.upload_too_large');
+    const failed = (await t.testDb.superuser(`SELECT count(*) AS n FROM vault.ingests WHERE status = 'failed'`)) as {
+      n: string;
+    }[];
+    expect(Number(failed[0]?.n)).toBe(1);
+  });
+
+  it("an upload's progress is visible to whoever started it, not to another writer", async () => {
+    const mine = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/records/bulk',
+      headers: { cookie: o.cookie, 'x-csrf-token': o.csrf, 'content-type': 'application/x-ndjson' },
+      payload: JSON.stringify({ ownerId: dataOwner, fields: { fullName: 'Progress Owner' } }),
+    });
+    const tok = await http.post(
+      '/api/v1/service-tokens',
+      { name: 'other feed', scopes: ['records.write'], allowedCidrs: ['127.0.0.1/32'] },
+      o,
+    );
+    const other = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/ingests/${mine.json().ingestId}`,
+      headers: { authorization: `Bearer ${tok.json().token}` },
+    });
+    expect(other.statusCode).toBe(404);
+    expect((await http.get(`/api/v1/ingests/${mine.json().ingestId}`, o)).statusCode).toBe(200);
   });
 
   it('DAT-06: bulk CSV with quoted commas and newlines', async () => {
