@@ -97,6 +97,7 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
       }),
     onPermissionUsed: (p, permission) => core.access.recordUse(core.db, p, permission),
     authenticateService: core.identity.authenticateServiceToken,
+    observe: (p, ctx, userAgent) => core.detection.activity.observe(p, ctx, userAgent),
     onPermissionDenied: (p, permission, ctx, dormant) =>
       core.db.transaction(async (tx) => {
         await core.audit.append(tx, {
@@ -162,9 +163,7 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
     }),
   );
 
-  await app.register(
-    detectionRoutes({ db: core.db, alerts: core.alerts, blocklist: core.blocklist, guard, audit: core.audit }),
-  );
+  await app.register(detectionRoutes({ db: core.db, detection: core.detection, guard, audit: core.audit }));
   await registerWebUi(app, opts.webDir ?? defaultWebDir);
   return app;
 }

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import { type AccessService, createAccessService } from './modules/access/index.ts';
 import {
@@ -14,14 +15,7 @@ import {
   createSigner,
   type PublishedAuditEntry,
 } from './modules/audit/index.ts';
-import {
-  type Alerts,
-  type Blocklist,
-  createAlerts,
-  createBlocklist,
-  createDetectionEngine,
-  defaultRules,
-} from './modules/detection/index.ts';
+import { type Alerts, type Blocklist, createDetection, type Detection } from './modules/detection/index.ts';
 import { createIdentityService, type IdentityService } from './modules/identity/index.ts';
 import {
   createDevOutboxSmsSender,
@@ -51,7 +45,7 @@ import {
   type Keyring,
 } from './platform/crypto/keyring.ts';
 import { type DataDirLayout, ensureDataDir, tightenPermissions } from './platform/data-dir.ts';
-import { type Db, openDatabase, type Tx } from './platform/db/db.ts';
+import { type Db, openDatabase } from './platform/db/db.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { createEventBus, type EventBus } from './platform/events.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
@@ -73,6 +67,7 @@ export interface Core {
   vault: VaultService;
   blocklist: Blocklist;
   alerts: Alerts;
+  detection: Detection;
   ingest: Ingest;
   keyRotation: KeyRotation;
   /** True when SMS codes go to the development outbox instead of a provider. */
@@ -86,6 +81,16 @@ export interface CoreOptions {
   logger?: Logger;
   /** An already opened database (tests); otherwise opened from the config. */
   db?: Db;
+}
+
+/** Request-rate counters shared by every node through Redis (INCR + EXPIRE in one round trip). */
+function redisCounter(r: Redis) {
+  return {
+    async incr(key: string, ttlSeconds: number) {
+      const res = await r.multi().incr(key).expire(key, ttlSeconds).exec();
+      return Number(res?.[0]?.[1] ?? 0);
+    },
+  };
 }
 
 export async function readVersion(): Promise<string> {
@@ -123,7 +128,20 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
   });
   const access = createAccessService({ clock, audit });
   const mailer = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
-  const notifications = createNotifications({ db, clock, logger, mailer, baseUrl: config.http.publicUrl });
+  const redis = config.redis.url ? new Redis(config.redis.url, { maxRetriesPerRequest: 1, lazyConnect: false }) : null;
+  redis?.on('error', (err) => logger.warn({ code: (err as { code?: string }).code }, 'redis unavailable'));
+  const notifications = createNotifications({
+    db,
+    clock,
+    logger,
+    mailer,
+    baseUrl: config.http.publicUrl,
+    sms: {
+      phoneOf: (q, userId) => mfa.activePhoneNumber(q, userId),
+      send: (to, text) => sms.send(to, text),
+    },
+    webhooks: { resolve: (q, id) => detection.webhooks.resolve(q, id) },
+  });
   const sealKey = keyring.derive('identity.secret-seal.v1');
   // Without a provider, SMS codes go to a sealed outbox an admin can read in the app (development installs).
   const smsDevOutbox = !config.sms.providerUrl;
@@ -161,6 +179,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
       ),
   });
   const crypto = createRecordCrypto(keyring);
+  let lateDetection: Detection | undefined;
   const vault = createVaultService({
     db,
     clock,
@@ -170,52 +189,33 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     sealKey: keyring.derive('vault.secret-seal.v1'),
     quotas: config.vault.revealQuotas,
     stepUpMaxAgeSeconds: config.session.stepUpMaxAgeSeconds,
-    // lock-down arrives with the detection issue; until then confidential access is never closed this way
-    isLockedDown: async () => false,
+    // lock-down (INC-03), decided by the detection module built below
+    isLockedDown: (q, p) => (lateDetection ? lateDetection.lockdown.isLockedDownFor(q, p) : Promise.resolve(false)),
     onCanaryTouched: (tx, userId, ctx) => identity.lockForDetection(tx, userId, ctx),
   });
-  const blocklist = createBlocklist({ db, clock, pseudonymiseIp: audit.pseudonymiseIp });
-  await blocklist.reload();
-  const enqueueAlert = (
-    tx: Tx,
-    a: {
-      id: string;
-      rule: { id: string; title: string; severity: 'low' | 'medium' | 'high' | 'critical' };
-      repeat: number;
-    },
-  ) =>
-    notifications.enqueue(
-      tx,
-      'detection.alert',
-      { alertId: a.id, rule: a.rule.id, title: a.rule.title, severity: a.rule.severity, repeat: a.repeat },
-      {
-        roles: ['owner', 'security_analyst'],
-      },
-    );
-  const alerts = createAlerts({
+  const detection = await createDetection({
     db,
     clock,
     audit,
-    sealKey: keyring.derive('vault.secret-seal.v1'),
-    rules: defaultRules,
-    enqueue: enqueueAlert,
-    repeatMinutes: 15,
-  });
-  const engine = createDetectionEngine({
-    db,
-    clock,
-    audit,
-    blocklist,
-    rules: defaultRules,
-    lockAccount: (tx, userId, ctx) => identity.lockForDetection(tx, userId, ctx),
-    notifyAlert: async (tx, a) => {
-      await enqueueAlert(tx, { ...a, repeat: 0 });
-      await tx.query('UPDATE detection.alerts SET last_notified_at = $2, notified_times = 1 WHERE id = $1', [
-        a.id,
-        clock.now(),
-      ]);
+    sealKey: keyring.derive('detection.secret-seal.v1'),
+    contextKey: keyring.derive('detection.session-context.v1'),
+    shared: redis ? redisCounter(redis) : undefined,
+    identity: {
+      lockAccount: (tx, userId, ctx) => identity.lockForDetection(tx, userId, ctx),
+      endSessions: (tx, userId, ctx) => identity.endSessionsForDetection(tx, userId, ctx),
+      requireStepUp: (tx, userId) => identity.requireStepUpForDetection(tx, userId),
     },
+    // every alert to the on-call roles by email and SMS (LOG-06), and to the webhooks that want its severity
+    enqueueAlert: (tx, a) =>
+      notifications.enqueue(
+        tx,
+        'detection.alert',
+        { alertId: a.id, rule: a.rule.id, title: a.rule.title, severity: a.rule.severity, repeat: a.repeat },
+        { roles: ['owner', 'security_analyst'], channels: ['email', 'sms'], webhooks: a.webhooks },
+      ),
   });
+  lateDetection = detection;
+  const { blocklist, alerts, engine } = detection;
   bus.subscribe((e) => engine.onEvent(e));
   const ingest = createIngest({ db, clock, audit, crypto, fieldSpecs: vault.fieldSpecs });
   const keyRotation = createKeyRotation({ db, clock, keyring, crypto, audit, fieldSpecs: vault.fieldSpecs });
@@ -237,11 +237,13 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     vault,
     blocklist,
     alerts,
+    detection,
     ingest,
     keyRotation,
     version: await readVersion(),
     close: async () => {
       mailer?.close();
+      redis?.disconnect();
       await db.close();
     },
   };

@@ -106,7 +106,14 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     // a safety net behind LISTEN/NOTIFY: blocks decided elsewhere apply here within seconds at worst
     { name: 'detection.blocklist-refresh', intervalMs: 5_000, run: () => core.blocklist.reload() },
     { name: 'vault.key-rotation', intervalMs: 2_000, run: () => core.keyRotation.runToCompletion(25) },
+    // the audit log as a detection point: a heartbeat (a gap means downtime or suppression) and verification
+    { name: 'detection.audit-heartbeat', intervalMs: 300_000, run: () => core.detection.integrity.beat() },
+    { name: 'detection.audit-verify', intervalMs: 900_000, run: () => core.detection.integrity.verify() },
   ]);
+  // every node flushes its own request counts (the history of request-rate baselines), so not a locked job
+  const flushActivity = setInterval(() => {
+    core.detection.activity.flush().catch((err) => core.logger.warn({ err }, 'activity flush failed'));
+  }, 60_000).unref();
   const decisions = await listenForDecisions(config.database.url, () => core.blocklist.reload(), core.logger);
   const setupToken = await core.identity.issueSetupToken();
   const readyMs = Math.round(performance.now() - started);
@@ -132,6 +139,8 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       await control.close().catch(() => {});
       await app.close();
       await scheduler.stop();
+      clearInterval(flushActivity);
+      await core.detection.activity.flush().catch(() => {});
       await decisions?.end().catch(() => {});
       await core.close();
     })();

@@ -9,6 +9,7 @@ import { seal } from '../../platform/crypto/seal.ts';
 import type { Db, Tx } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AuditLog } from '../audit/index.ts';
+import type { RuleStore } from './rule-store.ts';
 import type { Rule } from './rules.ts';
 
 interface AlertRow {
@@ -25,6 +26,9 @@ interface AlertRow {
   resolved_at: Date | null;
   resolved_by: string | null;
   notified_times: number;
+  checkpoint: string | null;
+  responses: string[];
+  details: { observed?: number; limit?: number; basis?: string; actorId?: string | null; ipHash?: string | null };
 }
 
 const view = (a: AlertRow) => ({
@@ -40,6 +44,9 @@ const view = (a: AlertRow) => ({
   resolvedAt: a.resolved_at?.toISOString() ?? null,
   resolvedBy: a.resolved_by,
   notifiedTimes: a.notified_times,
+  checkpoint: a.checkpoint,
+  responses: a.responses,
+  explanation: a.details.basis ?? null,
 });
 
 const notFound = () => new AppError('not_found', 'alerts.not_found', 'There is no such alert.');
@@ -49,13 +56,13 @@ export function createAlerts(deps: {
   clock: Clock;
   audit: Pick<AuditLog, 'append'>;
   sealKey: Buffer;
-  rules: readonly Rule[];
+  rules: Pick<RuleStore, 'rules'>;
   enqueue(tx: Tx, alert: { id: string; rule: Rule; repeat: number }): Promise<void>;
   repeatMinutes: number;
 }) {
   const { db, clock, audit } = deps;
   const COLUMNS =
-    'id, rule, rule_version, severity, status, subject_type, subject_id, created_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, notified_times';
+    'id, rule, rule_version, severity, status, subject_type, subject_id, created_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, notified_times, checkpoint, responses, details';
 
   async function transition(
     p: Principal,
@@ -101,17 +108,80 @@ export function createAlerts(deps: {
   }
 
   return {
-    async list(f: { status?: string | undefined; limit: number }) {
+    async list(f: {
+      status?: string | undefined;
+      severity?: string | undefined;
+      rule?: string | undefined;
+      limit: number;
+    }) {
       const { rows } = await db.query<AlertRow>(
-        `SELECT ${COLUMNS} FROM detection.alerts WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC LIMIT $2`,
-        [f.status ?? null, f.limit],
+        `SELECT ${COLUMNS} FROM detection.alerts
+          WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR severity = $2) AND ($3::text IS NULL OR rule = $3)
+          ORDER BY created_at DESC LIMIT $4`,
+        [f.status ?? null, f.severity ?? null, f.rule ?? null, f.limit],
       );
       return rows.map(view);
+    },
+    /** Open and acknowledged alerts per severity (the badge and the dashboard). */
+    async summary() {
+      const { rows } = await db.query<{ status: string; severity: string; n: string }>(
+        `SELECT status, severity, count(*) AS n FROM detection.alerts WHERE status <> 'resolved' GROUP BY 1, 2`,
+      );
+      return rows.map((r) => ({ status: r.status, severity: r.severity, count: Number(r.n) }));
     },
     async get(id: string) {
       const { rows } = await db.query<AlertRow>(`SELECT ${COLUMNS} FROM detection.alerts WHERE id = $1`, [id]);
       if (!rows[0]) throw notFound();
       return view(rows[0]);
+    },
+    /**
+     * The alert with its timeline: the audit entries of the same user or address from an hour before the
+     * alert to an hour after it (ids, actions, outcomes — no personal data is in the log to show).
+     */
+    async detail(id: string) {
+      const { rows } = await db.query<AlertRow & { trigger_seq: string | null }>(
+        `SELECT ${COLUMNS}, trigger_seq FROM detection.alerts WHERE id = $1`,
+        [id],
+      );
+      const a = rows[0];
+      if (!a) throw notFound();
+      const actor = a.details.actorId ?? (a.subject_type === 'user' ? a.subject_id : null);
+      const ip = a.details.ipHash ?? (a.subject_type === 'ip' ? a.subject_id : null);
+      const from = new Date(a.created_at.getTime() - 3600_000);
+      const to = new Date(a.created_at.getTime() + 3600_000);
+      const timeline = await db.query<{
+        seq: string;
+        at: Date;
+        action: string;
+        outcome: string;
+        actor_id: string | null;
+        target_type: string | null;
+        target_id: string | null;
+      }>(
+        `SELECT seq, at, action, outcome, actor_id, target_type, target_id FROM audit.entries
+          WHERE at BETWEEN $1 AND $2
+            AND (($3::text IS NOT NULL AND (actor_id::text = $3 OR target_id = $3))
+                 OR ($4::text IS NOT NULL AND ip_hash = $4) OR target_id = $5)
+          ORDER BY at DESC LIMIT 200`,
+        [from, to, actor, ip, a.subject_id],
+      );
+      const rule = (await deps.rules.rules()).find((r) => r.id === a.rule);
+      return {
+        ...view(a),
+        title: rule?.title ?? a.rule,
+        point: rule?.point ?? null,
+        observed: a.details.observed ?? null,
+        limit: a.details.limit ?? null,
+        timeline: timeline.rows.map((e) => ({
+          seq: String(e.seq),
+          at: e.at.toISOString(),
+          action: e.action,
+          outcome: e.outcome,
+          actorId: e.actor_id,
+          target: e.target_type ? { type: e.target_type, id: e.target_id } : null,
+          trigger: a.trigger_seq !== null && String(a.trigger_seq) === String(e.seq),
+        })),
+      };
     },
     acknowledge: (p: Principal, id: string, ctx: RequestContext) => transition(p, id, 'acknowledged', ctx),
     resolve: (p: Principal, id: string, note: string, ctx: RequestContext) => transition(p, id, 'resolved', ctx, note),
@@ -125,7 +195,7 @@ export function createAlerts(deps: {
         [cutoff],
       );
       for (const r of rows) {
-        const rule = deps.rules.find((x) => x.id === r.rule);
+        const rule = (await deps.rules.rules()).find((x) => x.id === r.rule);
         if (!rule) continue;
         await db.transaction(async (tx) => {
           await deps.enqueue(tx, { id: r.id, rule, repeat: r.notified_times });

@@ -174,6 +174,8 @@ export function createSignInUseCases(deps: IdentityDeps) {
             action: 'auth.login.failed',
             outcome: 'failure',
             actor: user ? { type: 'user', id: user.id } : { type: 'anonymous' },
+            // the account name tried, as a keyed hash (like addresses): lets detection count accounts per IP
+            target: { type: 'account_name', id: audit.pseudonymiseIp(`account:${input.email.trim().toLowerCase()}`) },
             ip: ctx.ip,
             requestId: ctx.requestId,
             details: { reason: reason ?? 'unknown_account' },

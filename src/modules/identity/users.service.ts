@@ -262,6 +262,34 @@ export function createUserUseCases(deps: IdentityDeps) {
       await deps.onAccountLocked(tx, userId, 'detection', null);
     },
 
+    /** Detection response: end every live session of the user (they sign in again, with MFA). */
+    async endSessionsForDetection(tx: Tx, userId: string, ctx?: RequestContext): Promise<number> {
+      const ended = await repo.endLiveSessions(tx, userId, 'revoked', clock.now());
+      if (ended > 0) {
+        await audit.append(tx, {
+          action: 'auth.session.revoked',
+          outcome: 'success',
+          actor: { type: 'system' },
+          target: { type: 'user', id: userId },
+          ...ctxOf(ctx),
+          details: { by: 'system' },
+        });
+      }
+      return ended;
+    },
+
+    /**
+     * Detection response: the user's live sessions must prove a second factor again before the next
+     * confidential action (their step-up time is moved back past any freshness window).
+     */
+    async requireStepUpForDetection(tx: Tx, userId: string): Promise<number> {
+      const res = await tx.query(
+        `UPDATE identity.sessions SET mfa_at = created_at - interval '1 day' WHERE user_id = $1 AND ended_at IS NULL`,
+        [userId],
+      );
+      return res.rowCount;
+    },
+
     async unlockUser(p: Principal, userId: string, ctx: RequestContext) {
       return db.transaction(async (tx) => {
         const u = await users.lockUser(tx, userId);

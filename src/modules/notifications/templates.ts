@@ -20,6 +20,7 @@ export const templates = {
         '',
         'If this was you and you did not expect it, contact your security team.',
       ].join('\n'),
+      short: `Account ${p.userId.slice(0, 8)} locked (${p.reason.replace('_', ' ')}). ${baseUrl}/users/${p.userId}`,
     }),
   },
   'detection.alert': {
@@ -42,6 +43,7 @@ export const templates = {
         '',
         'This reminder repeats until someone acknowledges the alert.',
       ].join('\n'),
+      short: `${p.severity.toUpperCase()} alert ${p.rule}${p.repeat ? ` (reminder ${p.repeat})` : ''}. Acknowledge: ${baseUrl}/alerts/${p.alertId}`,
     }),
   },
 } as const;

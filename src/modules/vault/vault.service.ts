@@ -37,7 +37,8 @@ export interface VaultDeps {
   sealKey: Buffer;
   quotas: RevealQuotas;
   stepUpMaxAgeSeconds: number;
-  isLockedDown(q: Queryable): Promise<boolean>;
+  /** Lock-down (INC-03) in force for this person (incident responders are exempt). */
+  isLockedDown(q: Queryable, p: Principal): Promise<boolean>;
   /** IAM-05/LOG-05 response to a canary reveal: lock the account now (same transaction). */
   onCanaryTouched(tx: Tx, userId: string, ctx: RequestContext): Promise<void>;
 }
@@ -278,7 +279,7 @@ export function createVaultService(deps: VaultDeps) {
       input: { purpose: string; justification: string },
       ctx: RequestContext,
     ) {
-      if (await deps.isLockedDown(db)) {
+      if (await deps.isLockedDown(db, p)) {
         await refuse(p, recordId, 'lockdown', ctx);
         throw errors.lockedDown();
       }

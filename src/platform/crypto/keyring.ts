@@ -135,7 +135,9 @@ export type KeyPurpose =
   | 'identity.secret-seal.v1'
   | 'identity.mfa-code-mac.v1'
   | 'vault.secret-seal.v1'
-  | 'audit.signing.v1';
+  | 'audit.signing.v1'
+  | 'detection.secret-seal.v1'
+  | 'detection.session-context.v1';
 
 export interface Keyring {
   readonly provider: KeyProvider;

@@ -33,6 +33,11 @@ export interface AuthPorts {
   onPermissionDenied(principal: Principal, permission: string, ctx: RequestContext, dormant: boolean): Promise<void>;
   onPermissionUsed?(principal: Principal, permission: string): Promise<void>;
   authenticateService?(token: string, scope: string, ctx: RequestContext): Promise<ServiceActor>;
+  /**
+   * Sees every request a session authenticated (detection: request rate, session context). Returns true when
+   * something happened that may have ended the session; the guard then authenticates again.
+   */
+  observe?(principal: Principal, ctx: RequestContext, userAgent: string): Promise<boolean>;
 }
 
 export interface GuardOptions {
@@ -65,7 +70,9 @@ export function createGuard(ports: AuthPorts) {
       const token = req.cookies[SESSION_COOKIE];
       if (!token) throw new AppError('unauthenticated', 'auth.unauthenticated', 'Sign in to continue.');
       const ctx = contextOf(req);
-      const principal = await ports.authenticate(token, ctx);
+      let principal = await ports.authenticate(token, ctx);
+      if (ports.observe && (await ports.observe(principal, ctx, req.headers['user-agent'] ?? '')))
+        principal = await ports.authenticate(token, ctx);
       req.principal = principal;
       if (!SAFE_METHODS.has(req.method)) {
         const header = req.headers['x-csrf-token'];

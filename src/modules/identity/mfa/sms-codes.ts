@@ -138,6 +138,12 @@ export function createSmsCodes(deps: MfaDeps) {
       return { ok: true as const, phoneId: phone.id };
     },
 
+    /** The active number in clear, for alert texts to on-call staff (LOG-06); only the notifier calls it. */
+    async activePhoneNumber(q: Queryable, userId: string): Promise<string | null> {
+      const phone = await repo.findPhone(q, userId, 'active');
+      return phone ? open(sealKey, phone.phone_sealed, phoneAad(userId, phone.id)).toString('utf8') : null;
+    },
+
     /** For "my account": the masked active number, if any. */
     async smsSummary(q: Queryable, userId: string) {
       const phone = await repo.findPhone(q, userId, 'active');
