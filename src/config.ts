@@ -51,6 +51,10 @@ const envSchema = z.object({
   STRONGROOM_SMTP_URL: urlWith(['smtp:', 'smtps:'], 'smtp:// or smtps://').optional(),
   STRONGROOM_MAIL_FROM: z.string().min(3).default('Strongroom <strongroom@localhost>'),
   STRONGROOM_AUDIT_CHECKPOINT_SECONDS: intFrom(1, 86_400).default(10),
+  /** Requests per minute no user or session may exceed, whatever their own baseline (LOG-04). */
+  STRONGROOM_REQUEST_RATE_CAP: intFrom(10, 1_000_000).default(600),
+  /** Seconds between audit heartbeats; three missed beats raise an alert. */
+  STRONGROOM_AUDIT_HEARTBEAT_SECONDS: intFrom(10, 86_400).default(300),
   STRONGROOM_ROOT_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
@@ -106,6 +110,7 @@ export interface Config {
   readonly database: { readonly url: string | undefined };
   readonly redis: { readonly url: string | undefined };
   readonly mail: { readonly smtpUrl: string | undefined; readonly from: string };
+  readonly detection: { readonly requestRateCapPerMinute: number; readonly heartbeatSeconds: number };
   readonly vault: {
     readonly revealQuotas: {
       readonly perMinute: number;
@@ -187,6 +192,10 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     database: { url: e.DATABASE_URL },
     redis: { url: e.REDIS_URL },
     mail: { smtpUrl: e.STRONGROOM_SMTP_URL, from: e.STRONGROOM_MAIL_FROM },
+    detection: {
+      requestRateCapPerMinute: e.STRONGROOM_REQUEST_RATE_CAP,
+      heartbeatSeconds: e.STRONGROOM_AUDIT_HEARTBEAT_SECONDS,
+    },
     vault: {
       revealQuotas: {
         perMinute: e.STRONGROOM_REVEAL_QUOTAS.minute ?? 10,

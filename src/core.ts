@@ -200,6 +200,8 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     sealKey: keyring.derive('detection.secret-seal.v1'),
     contextKey: keyring.derive('detection.session-context.v1'),
     shared: redis ? redisCounter(redis) : undefined,
+    requestRateCapPerMinute: config.detection.requestRateCapPerMinute,
+    heartbeatSeconds: config.detection.heartbeatSeconds,
     identity: {
       lockAccount: (tx, userId, ctx) => identity.lockForDetection(tx, userId, ctx),
       endSessions: (tx, userId, ctx) => identity.endSessionsForDetection(tx, userId, ctx),

@@ -107,7 +107,11 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     { name: 'detection.blocklist-refresh', intervalMs: 5_000, run: () => core.blocklist.reload() },
     { name: 'vault.key-rotation', intervalMs: 2_000, run: () => core.keyRotation.runToCompletion(25) },
     // the audit log as a detection point: a heartbeat (a gap means downtime or suppression) and verification
-    { name: 'detection.audit-heartbeat', intervalMs: 300_000, run: () => core.detection.integrity.beat() },
+    {
+      name: 'detection.audit-heartbeat',
+      intervalMs: config.detection.heartbeatSeconds * 1000,
+      run: () => core.detection.integrity.beat(),
+    },
     { name: 'detection.audit-verify', intervalMs: 900_000, run: () => core.detection.integrity.verify() },
   ]);
   // every node flushes its own request counts (the history of request-rate baselines), so not a locked job

@@ -26,6 +26,7 @@ export interface DetectionWiring {
   contextKey: Buffer;
   shared?: SharedCounter | undefined;
   heartbeatSeconds?: number;
+  requestRateCapPerMinute?: number;
   identity: {
     lockAccount(tx: Tx, userId: string, ctx: RequestContext): Promise<void>;
     endSessions(tx: Tx, userId: string, ctx: RequestContext): Promise<number>;
@@ -86,7 +87,15 @@ export async function createDetection(w: DetectionWiring) {
       ]);
     },
   });
-  const activity = createActivityMonitor({ db, clock, audit, key: w.contextKey, shared: w.shared });
+  const cap = w.requestRateCapPerMinute ?? 600;
+  const activity = createActivityMonitor({
+    db,
+    clock,
+    audit,
+    key: w.contextKey,
+    shared: w.shared,
+    settings: { hardCapPerMinute: cap, floorPerMinute: Math.min(120, cap) },
+  });
   const integrity = createIntegrityWatch({ db, clock, audit, heartbeatSeconds: w.heartbeatSeconds ?? 300 });
   const replay = createReplay({ db, clock });
   return { rules, blocklist, lockdown, webhooks, alerts, engine, activity, integrity, replay };

@@ -103,9 +103,12 @@ export function createLockdown(deps: { db: Db; clock: Clock; audit: Pick<AuditLo
       );
       return rows.map((r) => view(r) as LockdownView);
     },
-    /** True while engaged, for everyone who is not an incident responder. */
-    async isLockedDownFor(q: Queryable, p: Pick<Principal, 'permissions'> | null): Promise<boolean> {
-      if (p?.permissions.includes('incidents.manage')) return false;
+    /**
+     * True while engaged, for everyone who is not an incident responder: a holder of `incidents.manage` who is
+     * not a top-level admin (owners hold every permission, and a lock-down closes the data to them too).
+     */
+    async isLockedDownFor(q: Queryable, p: Pick<Principal, 'permissions' | 'roles'> | null): Promise<boolean> {
+      if (p?.permissions.includes('incidents.manage') && !p.roles.includes('owner')) return false;
       return (await active(q)) !== undefined;
     },
     async engage(p: Principal, ctx: RequestContext) {

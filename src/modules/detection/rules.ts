@@ -116,9 +116,10 @@ export const defaultRules: readonly Rule[] = [
     ...base,
     id: 'failed-logins-per-account',
     title: 'Repeated failed sign-ins on one account',
-    point: 'Wrong passwords and second factors for one existing account, from anywhere',
-    actions: ['auth.login.failed', 'auth.mfa.failed'],
-    match: { reason: [null, 'bad_password', 'bad_code', 'code_reused', 'verification_failed'] },
+    point: 'Failed passwords for one account name (existing or not), from any number of addresses',
+    // the target is a keyed hash of the account name typed: known accounts and unknown names alike
+    actions: ['auth.login.failed'],
+    match: { reason: ['bad_password', 'unknown_account', 'account_locked'] },
     detector: count('target', 900, 8),
     responses: ['alert'],
     severity: 'medium',

@@ -13,6 +13,8 @@ import type { Mailer } from './mailer.ts';
 import { type TemplateName, type TemplateParams, templates } from './templates.ts';
 
 const MAX_ATTEMPTS = 8;
+/** How long a claimed notice is held by its sender before another node may retry it. */
+const LEASE_MS = 5 * 60_000;
 
 interface OutboxRow {
   template: TemplateName;
@@ -119,7 +121,11 @@ export function createNotifications(deps: NotificationsDeps) {
       }
     },
 
-    /** Sends every due notice once; returns how many were sent. */
+    /**
+     * Sends every due notice once; returns how many were sent. Each notice is claimed in a short transaction
+     * (a 5-minute lease on `next_attempt_at`, so a crashed sender's notice is retried, never lost), sent with
+     * no transaction open (no database connection held across SMTP, SMS or HTTP), then marked.
+     */
     async deliverDue(limit = 50): Promise<number> {
       let sent = 0;
       const due = await db.query<{ id: string }>(
@@ -128,68 +134,88 @@ export function createNotifications(deps: NotificationsDeps) {
         [clock.now(), limit],
       );
       for (const { id } of due.rows) {
-        await db.transaction(async (tx) => {
+        const claim = await db.transaction(async (tx) => {
           const { rows } = await tx.query<OutboxRow>(
             `SELECT template, params, channel, recipient_user, recipient_role, recipient_webhook, attempts
-               FROM notifications.outbox WHERE id = $1 AND status = 'pending' FOR UPDATE SKIP LOCKED`,
-            [id],
+               FROM notifications.outbox
+              WHERE id = $1 AND status = 'pending' AND next_attempt_at <= $2 FOR UPDATE SKIP LOCKED`,
+            [id, clock.now()],
           );
           const n = rows[0];
-          if (!n) return;
-          const skip = (why: string) =>
-            tx.query(`UPDATE notifications.outbox SET status = 'skipped', last_error = $2 WHERE id = $1`, [id, why]);
+          if (!n) return null;
+          const skip = async (why: string) => {
+            await tx.query(`UPDATE notifications.outbox SET status = 'skipped', last_error = $2 WHERE id = $1`, [
+              id,
+              why,
+            ]);
+            return null;
+          };
           const t = templates[n.template];
           const params = t.params.parse(n.params);
           const message = t.render(params as never, deps.baseUrl);
-          try {
-            if (n.channel === 'webhook') {
-              const hook = n.recipient_webhook ? await deps.webhooks?.resolve(tx, n.recipient_webhook) : null;
-              if (!hook) return void (await skip('no such webhook'));
-              await postWebhook(hook, { id, type: n.template, subject: message.subject, data: params });
+          let send: () => Promise<void>;
+          if (n.channel === 'webhook') {
+            const hook = n.recipient_webhook ? await deps.webhooks?.resolve(tx, n.recipient_webhook) : null;
+            if (!hook) return skip('no such webhook');
+            send = () => postWebhook(hook, { id, type: n.template, subject: message.subject, data: params });
+          } else {
+            const people = await tx.query<{ id: string; email: string }>(
+              `SELECT DISTINCT u.id, u.email FROM identity.users u
+                 LEFT JOIN access.role_assignments r ON r.user_id = u.id
+                WHERE u.status = 'active' AND (u.id = $1 OR r.role = $2)`,
+              [n.recipient_user, n.recipient_role],
+            );
+            if (!people.rows.length) return skip('no recipients');
+            if (n.channel === 'email') {
+              const mailer = deps.mailer;
+              if (!mailer) return skip('no email channel');
+              send = async () => {
+                for (const a of people.rows) await mailer.send({ to: a.email, ...message });
+              };
             } else {
-              const people = await tx.query<{ id: string; email: string }>(
-                `SELECT DISTINCT u.id, u.email FROM identity.users u
-                   LEFT JOIN access.role_assignments r ON r.user_id = u.id
-                  WHERE u.status = 'active' AND (u.id = $1 OR r.role = $2)`,
-                [n.recipient_user, n.recipient_role],
+              const sms = deps.sms;
+              if (!sms) return skip('no sms channel');
+              const numbers = (await Promise.all(people.rows.map((u) => sms.phoneOf(tx, u.id)))).filter(
+                (x): x is string => x !== null,
               );
-              if (!people.rows.length) return void (await skip('no recipients'));
-              if (n.channel === 'email') {
-                if (!deps.mailer) return void (await skip('no email channel'));
-                for (const a of people.rows) await deps.mailer.send({ to: a.email, ...message });
-              } else {
-                const sms = deps.sms;
-                if (!sms) return void (await skip('no sms channel'));
-                const numbers = (await Promise.all(people.rows.map((u) => sms.phoneOf(tx, u.id)))).filter(
-                  (x): x is string => x !== null,
-                );
-                if (!numbers.length) return void (await skip('no recipient has a phone'));
-                for (const to of numbers) await sms.send(to, `${message.subject}\n${message.short ?? ''}`.trim());
-              }
+              if (!numbers.length) return skip('no recipient has a phone');
+              const text = `${message.subject}\n${message.short}`;
+              send = async () => {
+                for (const to of numbers) await sms.send(to, text);
+              };
             }
-            await tx.query(
-              `UPDATE notifications.outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1 WHERE id = $1`,
-              [id, clock.now()],
-            );
-            sent++;
-          } catch (err) {
-            const attempts = n.attempts + 1;
-            const backoffMs = Math.min(3600_000, 2 ** attempts * 1000);
-            // only the error code: SMTP and SMS messages can quote the recipient's address or number
-            const code = String((err as { code?: string }).code ?? 'send_failed').slice(0, 80);
-            deps.logger.warn({ code, notice: id, channel: n.channel, attempts }, 'notice delivery failed');
-            await tx.query(
-              `UPDATE notifications.outbox SET attempts = $2, status = $3, next_attempt_at = $4, last_error = $5 WHERE id = $1`,
-              [
-                id,
-                attempts,
-                attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
-                new Date(clock.now().getTime() + backoffMs),
-                code,
-              ],
-            );
           }
+          await tx.query('UPDATE notifications.outbox SET next_attempt_at = $2 WHERE id = $1', [
+            id,
+            new Date(clock.now().getTime() + LEASE_MS),
+          ]);
+          return { n, send };
         });
+        if (!claim) continue;
+        try {
+          await claim.send();
+          await db.query(
+            `UPDATE notifications.outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1 WHERE id = $1`,
+            [id, clock.now()],
+          );
+          sent++;
+        } catch (err) {
+          const attempts = claim.n.attempts + 1;
+          const backoffMs = Math.min(3600_000, 2 ** attempts * 1000);
+          // only the error code: SMTP and SMS messages can quote the recipient's address or number
+          const code = String((err as { code?: string }).code ?? 'send_failed').slice(0, 80);
+          deps.logger.warn({ code, notice: id, channel: claim.n.channel, attempts }, 'notice delivery failed');
+          await db.query(
+            `UPDATE notifications.outbox SET attempts = $2, status = $3, next_attempt_at = $4, last_error = $5 WHERE id = $1`,
+            [
+              id,
+              attempts,
+              attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
+              new Date(clock.now().getTime() + backoffMs),
+              code,
+            ],
+          );
+        }
       }
       return sent;
     },
