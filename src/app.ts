@@ -19,6 +19,7 @@ import { detectionRoutes } from './modules/detection/index.ts';
 import { identityRoutes } from './modules/identity/index.ts';
 import { mfaRoutes } from './modules/identity/mfa.routes.ts';
 import { userRoutes } from './modules/identity/users.routes.ts';
+import { installRiskHooks, riskRoutes } from './modules/risk/index.ts';
 import { vaultRoutes } from './modules/vault/index.ts';
 import { AppError } from './platform/errors.ts';
 import { createGuard } from './platform/http/auth.ts';
@@ -58,6 +59,8 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
   registerErrorHandler(app);
   await registerSecurityHeaders(app);
   await app.register(cookie);
+  // IAM-14: classified client signals for the risk engine (after the cookie parser: it reads the device cookie)
+  installRiskHooks(app, core.risk);
   await app.register(rateLimit, { global: true, max: 3000, timeWindow: '1 minute' });
 
   await app.register(swagger, {
@@ -164,6 +167,7 @@ export async function buildApp(core: Core, opts: AppOptions = {}): Promise<Fasti
   );
 
   await app.register(detectionRoutes({ db: core.db, detection: core.detection, guard, audit: core.audit }));
+  await app.register(riskRoutes({ risk: core.risk, guard }));
   await registerWebUi(app, opts.webDir ?? defaultWebDir);
   return app;
 }

@@ -29,6 +29,18 @@ const urlWith = (protocols: string[], label: string) =>
     }
   }, `must be a ${label} URL`);
 
+/** ISO 3166-1 alpha-2 codes, comma-separated. */
+const countryList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'must be ISO country codes such as DE,FR')));
+
 const envSchema = z.object({
   STRONGROOM_DATA_DIR: z.string().min(1).default('./.strongroom'),
   STRONGROOM_HOST: z.string().min(1).default('127.0.0.1'),
@@ -77,6 +89,29 @@ const envSchema = z.object({
   STRONGROOM_SMS_PROVIDER_URL: urlWith(['https:', 'http:'], 'https://').optional(),
   STRONGROOM_SMS_PROVIDER_TOKEN: z.string().min(1).optional(),
   STRONGROOM_SMS_FROM: z.string().min(1).max(20).default('Strongroom'),
+  STRONGROOM_RISK_MODE: z.enum(['enforce', 'monitor', 'off']).default('enforce'),
+  STRONGROOM_RISK_STEP_UP_SCORE: intFrom(1, 100).default(40),
+  STRONGROOM_RISK_DENY_SCORE: intFrom(1, 100).default(75),
+  STRONGROOM_RISK_WEIGHTS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const out: Record<string, number> = {};
+      for (const part of v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        const m = /^([a-z_]{2,40})=(\d{1,3})$/.exec(part);
+        if (!m || Number(m[2]) > 100) {
+          ctx.addIssue({ code: 'custom', message: 'must be like ip_hosting=30,ua_headless=0 (weights 0-100)' });
+          return z.NEVER;
+        }
+        out[m[1] as string] = Number(m[2]);
+      }
+      return out;
+    }),
+  STRONGROOM_RISK_DENIED_COUNTRIES: countryList,
+  STRONGROOM_RISK_ALLOWED_COUNTRIES: countryList,
   STRONGROOM_REVEAL_QUOTAS: z
     .string()
     .default('minute=10,hour=60,day=200,week_distinct=500')
@@ -118,6 +153,15 @@ export interface Config {
       readonly perDay: number;
       readonly distinctPerWeek: number;
     };
+  };
+  /** IAM-14: the risk engine (docs/risk.md). */
+  readonly risk: {
+    readonly mode: 'enforce' | 'monitor' | 'off';
+    readonly stepUpScore: number;
+    readonly denyScore: number;
+    readonly weights: Readonly<Record<string, number>>;
+    readonly deniedCountries: readonly string[];
+    readonly allowedCountries: readonly string[];
   };
   readonly sms: {
     readonly providerUrl: string | undefined;
@@ -174,6 +218,9 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       'STRONGROOM_SESSION_IDLE_TIMEOUT_SECONDS must not exceed STRONGROOM_SESSION_ABSOLUTE_TIMEOUT_SECONDS',
     );
   }
+  if (e.STRONGROOM_RISK_STEP_UP_SCORE > e.STRONGROOM_RISK_DENY_SCORE) {
+    problems.push('STRONGROOM_RISK_STEP_UP_SCORE must not exceed STRONGROOM_RISK_DENY_SCORE');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const publicHost = e.STRONGROOM_HOST === '0.0.0.0' || e.STRONGROOM_HOST === '::' ? 'localhost' : e.STRONGROOM_HOST;
@@ -203,6 +250,14 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
         perDay: e.STRONGROOM_REVEAL_QUOTAS.day ?? 200,
         distinctPerWeek: e.STRONGROOM_REVEAL_QUOTAS.week_distinct ?? 500,
       },
+    },
+    risk: {
+      mode: e.STRONGROOM_RISK_MODE,
+      stepUpScore: e.STRONGROOM_RISK_STEP_UP_SCORE,
+      denyScore: e.STRONGROOM_RISK_DENY_SCORE,
+      weights: e.STRONGROOM_RISK_WEIGHTS,
+      deniedCountries: e.STRONGROOM_RISK_DENIED_COUNTRIES,
+      allowedCountries: e.STRONGROOM_RISK_ALLOWED_COUNTRIES,
     },
     sms: {
       providerUrl: e.STRONGROOM_SMS_PROVIDER_URL,

@@ -26,6 +26,7 @@ import {
 import { defaultPasswordPolicy } from './modules/identity/passwords.ts';
 import { createNotifications, createSmtpMailer, type Notifications } from './modules/notifications/index.ts';
 import { modules } from './modules/registry.ts';
+import { createIpIntel, createRiskService, type RiskService } from './modules/risk/index.ts';
 import {
   createIngest,
   createKeyRotation,
@@ -70,6 +71,7 @@ export interface Core {
   detection: Detection;
   ingest: Ingest;
   keyRotation: KeyRotation;
+  risk: RiskService;
   /** True when SMS codes go to the development outbox instead of a provider. */
   smsDevOutbox: boolean;
   version: string;
@@ -155,6 +157,15 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     sms,
     webauthn: { rpId: new URL(config.http.publicUrl).hostname, rpName: 'Strongroom', origin: config.http.publicUrl },
   });
+  // IAM-14: the risk engine scores sign-ins and reveals (geography and networks from packaged offline data)
+  const risk = createRiskService({
+    db,
+    clock,
+    audit,
+    intel: createIpIntel(),
+    deviceKey: keyring.derive('risk.device.v1'),
+    config: config.risk,
+  });
   const identity = createIdentityService({
     db,
     clock,
@@ -167,6 +178,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     identity: config.identity,
     publicUrl: config.http.publicUrl,
     passwordPolicy: { ...defaultPasswordPolicy, minCharacterClasses: config.identity.passwordMinCharacterClasses },
+    risk,
     onAccountLocked: (tx, userId, reason, minutes) =>
       notifications.enqueue(
         tx,
@@ -192,6 +204,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     // lock-down (INC-03), decided by the detection module built below
     isLockedDown: (q, p) => (lateDetection ? lateDetection.lockdown.isLockedDownFor(q, p) : Promise.resolve(false)),
     onCanaryTouched: (tx, userId, ctx) => identity.lockForDetection(tx, userId, ctx),
+    assessRevealRisk: risk.assessReveal,
   });
   const detection = await createDetection({
     db,
@@ -242,6 +255,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     detection,
     ingest,
     keyRotation,
+    risk,
     version: await readVersion(),
     close: async () => {
       mailer?.close();

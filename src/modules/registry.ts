@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { ModuleMigrations } from '../platform/db/migrate.ts';
 
-export const moduleNames = ['identity', 'access', 'audit', 'notifications', 'vault', 'detection'] as const;
+export const moduleNames = ['identity', 'access', 'audit', 'notifications', 'vault', 'detection', 'risk'] as const;
 
 export const modules: readonly ModuleMigrations[] = moduleNames.map((m) => ({
   schema: m,

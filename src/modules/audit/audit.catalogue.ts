@@ -72,6 +72,7 @@ export const auditCatalogue = {
       'account_locked',
       'not_enrolled',
       'throttled',
+      'risk_denied',
     ]),
   }),
   'auth.mfa.failed': z.strictObject({ reason: mfaFailure, method: mfaMethod.optional() }),
@@ -151,6 +152,29 @@ export const auditCatalogue = {
   'detection.audit.verify_failed': z.strictObject({ firstBadSeq: z.string().regex(/^\d{1,20}$/) }),
   'detection.webhook.created': z.strictObject({ minSeverity: z.enum(['low', 'medium', 'high', 'critical']) }),
   'detection.webhook.deleted': none,
+  // IAM-14: one entry per risk decision; `indicators` are the ids of the fired indicators (docs/risk.md)
+  'risk.assessed': z.strictObject({
+    assessmentId: id,
+    stage: z.enum(['login', 'reveal']),
+    score: z.number().int().min(0).max(100),
+    decision: z.enum(['allow', 'step_up', 'deny']),
+    outcome: z.enum(['allowed', 'challenged', 'step_up_satisfied', 'denied', 'monitored']),
+    enforced: z.boolean(),
+    indicators: z.array(z.string().regex(/^[a-z_]{2,40}$/)).max(60),
+  }),
+  'risk.list.imported': z.strictObject({
+    list: z.enum(['tor', 'threat']),
+    entries: z.number().int().min(0),
+    rejected: z.number().int().min(0),
+    replaced: z.boolean(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    via: z.enum(['api', 'cli']),
+  }),
+  'risk.replayed': z.strictObject({
+    days: z.number().int().min(1).max(30),
+    evaluated: z.number().int().min(0),
+    changed: z.number().int().min(0),
+  }),
   'vault.owner.created': none,
   'vault.record.created': z.strictObject({
     ownerId: id,
@@ -176,7 +200,7 @@ export const auditCatalogue = {
     revealId: id,
   }),
   'vault.reveal.refused': z.strictObject({
-    reason: z.enum(['lockdown', 'ip', 'step_up', 'not_found', 'scope', 'quota']),
+    reason: z.enum(['lockdown', 'ip', 'step_up', 'not_found', 'scope', 'quota', 'risk']),
     window: z.enum(['minute', 'hour', 'day', 'week']).nullable(),
   }),
   'vault.record.shredded': z.strictObject({ ownerId: id }),

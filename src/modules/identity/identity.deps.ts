@@ -1,6 +1,7 @@
 /** Dependencies and small helpers shared by the identity use cases. */
 import { createHmac } from 'node:crypto';
 import type { Config } from '../../config.ts';
+import type { RequestContext } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db/db.ts';
 import type { AccessService } from '../access/access.service.ts';
@@ -20,8 +21,26 @@ export interface IdentityDeps {
   publicUrl: string;
   passwordPolicy: PasswordPolicy;
   mfa: MfaMethods;
+  /** IAM-14: the risk engine's sign-in hooks (the risk module implements them); none means no scoring. */
+  risk?: SignInRisk | undefined;
   /** Tells the person and the admins that an account was locked (enqueued in the same transaction). */
   onAccountLocked(tx: Tx, userId: string, reason: LockReason, minutes: number | null): Promise<void>;
+}
+
+export interface SignInRisk {
+  /** After a correct password; `challengeId` is the id of the challenge row about to be created. */
+  assessLogin(
+    userId: string,
+    ctx: RequestContext,
+    challengeId: string,
+  ): Promise<{
+    decision: 'allow' | 'step_up' | 'deny';
+    /** The second factors this sign-in accepts (all, or the strongest when stepping up); records the assessment. */
+    narrowMethods<M extends string>(methods: M[]): Promise<M[]>;
+    recordDenied(tx: Tx): Promise<void>;
+  }>;
+  isMethodAllowed(tx: Tx, challengeId: string, method: string): Promise<boolean>;
+  onSignedIn(tx: Tx, s: { userId: string; challengeId: string; sessionId: string }, ctx: RequestContext): Promise<void>;
 }
 
 export type LockReason = 'failed_logins' | 'inactivity' | 'admin' | 'detection' | 'offboarding';

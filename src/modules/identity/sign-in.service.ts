@@ -183,11 +183,31 @@ export function createSignInUseCases(deps: IdentityDeps) {
         });
         throw errors.invalidCredentials();
       }
+      // IAM-14: the risk engine scores the sign-in; a deny answers like every other failure, so nothing leaks
+      const challengeRowId = newId();
+      const risk = await deps.risk?.assessLogin(user.id, ctx, challengeRowId);
+      if (risk?.decision === 'deny') {
+        await db.transaction(async (tx) => {
+          await risk.recordDenied(tx);
+          await audit.append(tx, {
+            action: 'auth.login.failed',
+            outcome: 'failure',
+            actor: { type: 'user', id: user.id },
+            target: { type: 'account_name', id: audit.pseudonymiseIp(`account:${input.email.trim().toLowerCase()}`) },
+            ip: ctx.ip,
+            requestId: ctx.requestId,
+            details: { reason: 'risk_denied' },
+          });
+        });
+        throw errors.invalidCredentials();
+      }
       const challengeToken = newSecret();
-      const methods = await deps.mfa.listMethods(db, user.id);
+      const enrolled = await deps.mfa.listMethods(db, user.id);
+      // a step-up at sign-in narrows the second factors to the strongest the user has
+      const methods = risk ? await risk.narrowMethods(enrolled) : enrolled;
       await db.transaction(async (tx) => {
         await repo.insertChallenge(tx, {
-          id: newId(),
+          id: challengeRowId,
           tokenHash: sha256(challengeToken),
           userId: user.id,
           at: now,
@@ -236,6 +256,7 @@ export function createSignInUseCases(deps: IdentityDeps) {
           await repo.updateChallenge(tx, ch.id, ch.attempts + 1, now);
           return fail('challenge_expired', true);
         }
+        if (deps.risk && !(await deps.risk.isMethodAllowed(tx, ch.id, method))) return fail('method_unavailable');
         const check = await checkSecondFactor(tx, ch.user_id, input, ctx);
         if (!check.ok) {
           const attempts = ch.attempts + 1;
@@ -265,6 +286,7 @@ export function createSignInUseCases(deps: IdentityDeps) {
           elevatedUntil,
         });
         await repo.markLogin(tx, ch.user_id, now);
+        await deps.risk?.onSignedIn(tx, { userId: ch.user_id, challengeId: ch.id, sessionId }, ctx);
         const base = { actor, ip: ctx.ip, requestId: ctx.requestId, outcome: 'success' as const };
         if (ended > 0)
           await audit.append(tx, { ...base, action: 'auth.session.replaced', details: { endedSessions: ended } });

@@ -41,6 +41,15 @@ export interface VaultDeps {
   isLockedDown(q: Queryable, p: Principal): Promise<boolean>;
   /** IAM-05/LOG-05 response to a canary reveal: lock the account now (same transaction). */
   onCanaryTouched(tx: Tx, userId: string, ctx: RequestContext): Promise<void>;
+  /**
+   * IAM-14: the risk engine's verdict on this reveal (one features query); `record` stores it in the reveal's
+   * transaction. A refusal is audited here and thrown.
+   */
+  assessRevealRisk?(
+    p: Principal,
+    r: { ownerId: string; purpose: string },
+    ctx: RequestContext,
+  ): Promise<{ refusal?: { reason: 'risk' | 'step_up'; error: Error }; record(tx: Tx): Promise<void> }>;
 }
 
 export const SEARCH_LIMIT = 25;
@@ -319,6 +328,11 @@ export function createVaultService(deps: VaultDeps) {
         await refuse(p, recordId, 'quota', ctx, over[0]);
         throw errors.quotaExceeded(over[0], over[1]);
       }
+      const risk = await deps.assessRevealRisk?.(p, { ownerId: row.owner_id, purpose: input.purpose }, ctx);
+      if (risk?.refusal) {
+        await refuse(p, recordId, risk.refusal.reason, ctx);
+        throw risk.refusal.error;
+      }
       const revealId = newId();
       const live = await db.transaction(async (tx) => {
         const recorded = await repo.insertReveal(tx, {
@@ -338,6 +352,7 @@ export function createVaultService(deps: VaultDeps) {
           ...base(ctx),
           details: { purpose: input.purpose as never, ownerId: row.owner_id, revealId },
         });
+        await risk?.record(tx);
         if (row.is_canary) {
           await audit.append(tx, {
             action: 'vault.canary.touched',

@@ -137,7 +137,8 @@ export type KeyPurpose =
   | 'vault.secret-seal.v1'
   | 'audit.signing.v1'
   | 'detection.secret-seal.v1'
-  | 'detection.session-context.v1';
+  | 'detection.session-context.v1'
+  | 'risk.device.v1';
 
 export interface Keyring {
   readonly provider: KeyProvider;
