@@ -97,6 +97,37 @@ describe.skipIf(!baseUrl)('two server processes on one PostgreSQL', () => {
     session = second;
   });
 
+  it('INC-03: a lock-down engaged on node 1 closes reveals on node 2 at once', async () => {
+    const [p1, p2] = ports as [number, number];
+    const csrf = (await request(p2, { path: '/api/v1/me', headers: { cookie: session } })).json().csrfToken as string;
+    const headers = { cookie: session, 'x-csrf-token': csrf };
+    const owner = await request(p2, {
+      method: 'POST',
+      path: '/api/v1/owners',
+      headers,
+      body: { name: 'Two Node Data', contactEmails: ['dpo@two.example'] },
+    });
+    const rec = await request(p2, {
+      method: 'POST',
+      path: '/api/v1/records',
+      headers,
+      body: { ownerId: owner.json().id, fields: { fullName: 'Nadia Twonode', company: 'Two Node Data' } },
+    });
+    expect(rec.status).toBe(201);
+    const reveal = (port: number) =>
+      request(port, {
+        method: 'POST',
+        path: `/api/v1/records/${rec.json().id}/reveal`,
+        headers,
+        body: { purpose: 'legal', justification: 'Testing two nodes under lock-down' },
+      });
+    expect((await reveal(p2)).status).toBe(200);
+    const engaged = await request(p1, { method: 'POST', path: '/api/v1/lockdown', headers });
+    expect(engaged.json()).toMatchObject({ active: true });
+    const refused = await reveal(p2);
+    expect(refused.json().error?.code).toBe('security.lockdown');
+  });
+
   it('LOG-05/NET-02: a block decided on node 1 is enforced by node 2 on its next request', async () => {
     const [p1, p2] = ports as [number, number];
     expect((await request(p2, { path: '/api/v1/setup/status' })).status).toBe(200);
