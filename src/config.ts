@@ -63,6 +63,21 @@ const envSchema = z.object({
   STRONGROOM_SMTP_URL: urlWith(['smtp:', 'smtps:'], 'smtp:// or smtps://').optional(),
   STRONGROOM_MAIL_FROM: z.string().min(3).default('Strongroom <strongroom@localhost>'),
   STRONGROOM_AUDIT_CHECKPOINT_SECONDS: intFrom(1, 86_400).default(10),
+  /** LOG-03: audit entries are kept this many days, then pruned under a signed tombstone (whole UTC days). */
+  STRONGROOM_AUDIT_RETENTION_DAYS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of days')
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(90, 'must be at least 90 days (LOG-03: logs are kept 90 to 180 days)')
+        .max(180, 'must be at most 180 days (LOG-03: logs are kept 90 to 180 days)'),
+    )
+    .default(180),
+  /** An outside auditor's address that receives every signed audit checkpoint (optional). */
+  STRONGROOM_AUDIT_CHECKPOINT_EMAIL: z.email('must be an email address').optional(),
   /** Requests per minute no user or session may exceed, whatever their own baseline (LOG-04). */
   STRONGROOM_REQUEST_RATE_CAP: intFrom(10, 1_000_000).default(600),
   /** Seconds between audit heartbeats; three missed beats raise an alert. */
@@ -91,7 +106,7 @@ const envSchema = z.object({
   STRONGROOM_SMS_FROM: z.string().min(1).max(20).default('Strongroom'),
   STRONGROOM_RISK_MODE: z.enum(['enforce', 'monitor', 'off']).default('enforce'),
   STRONGROOM_RISK_STEP_UP_SCORE: intFrom(1, 100).default(40),
-  STRONGROOM_RISK_DENY_SCORE: intFrom(1, 100).default(75),
+  STRONGROOM_RISK_DENY_SCORE: intFrom(1, 100).default(80),
   STRONGROOM_RISK_WEIGHTS: z
     .string()
     .default('')
@@ -168,7 +183,11 @@ export interface Config {
     readonly providerToken: string | undefined;
     readonly from: string;
   };
-  readonly audit: { readonly checkpointSeconds: number };
+  readonly audit: {
+    readonly checkpointSeconds: number;
+    readonly retentionDays: number;
+    readonly checkpointEmail: string | undefined;
+  };
   readonly keys: { readonly rootKeyBase64: string | undefined };
   readonly log: { readonly level: string };
   readonly session: {
@@ -264,7 +283,11 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       providerToken: e.STRONGROOM_SMS_PROVIDER_TOKEN,
       from: e.STRONGROOM_SMS_FROM,
     },
-    audit: { checkpointSeconds: e.STRONGROOM_AUDIT_CHECKPOINT_SECONDS },
+    audit: {
+      checkpointSeconds: e.STRONGROOM_AUDIT_CHECKPOINT_SECONDS,
+      retentionDays: e.STRONGROOM_AUDIT_RETENTION_DAYS,
+      checkpointEmail: e.STRONGROOM_AUDIT_CHECKPOINT_EMAIL,
+    },
     keys: { rootKeyBase64: e.STRONGROOM_ROOT_KEY },
     log: { level: e.STRONGROOM_LOG_LEVEL },
     session: {

@@ -9,11 +9,11 @@ import type { Config } from './config.ts';
 import { type AccessService, createAccessService } from './modules/access/index.ts';
 import {
   type AuditLog,
+  type CheckpointMail,
   type Checkpoints,
-  createAuditLog,
-  createCheckpoints,
-  createSigner,
+  createAuditTrail,
   type PublishedAuditEntry,
+  type Retention,
 } from './modules/audit/index.ts';
 import { type Alerts, type Blocklist, createDetection, type Detection } from './modules/detection/index.ts';
 import { createIdentityService, type IdentityService } from './modules/identity/index.ts';
@@ -61,6 +61,12 @@ export interface Core {
   bus: EventBus<PublishedAuditEntry>;
   audit: AuditLog;
   checkpoints: Checkpoints;
+  /** LOG-03: pruning past the retention window under signed tombstones. */
+  auditRetention: Retention;
+  /** Signed checkpoints mailed to an outside auditor (when configured). */
+  checkpointMail: CheckpointMail;
+  /** The audit module's scheduled jobs. */
+  auditJobs: { name: string; intervalMs: number; run(): Promise<unknown> }[];
   access: AccessService;
   identity: IdentityService;
   notifications: Notifications;
@@ -121,15 +127,24 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
   }
   if (db.kind === 'pglite' && !opts.db) await tightenPermissions(layout.pgdata);
   const bus = createEventBus<PublishedAuditEntry>((err) => logger.error({ err }, 'audit event listener failed'));
-  const audit = createAuditLog({ clock, pseudonymKey: keyring.derive('audit.pseudonym.v1'), bus });
-  const checkpoints = createCheckpoints({
+  let mailer: ReturnType<typeof createSmtpMailer> | undefined;
+  const trail = await createAuditTrail({
     db,
     clock,
-    signer: createSigner(keyring.derive('audit.signing.v1')),
-    dir: layout.checkpoints,
+    logger,
+    bus,
+    signingSeed: keyring.derive('audit.signing.v1'),
+    pseudonymWrapRoot: keyring.derive('audit.pseudonym.v1'),
+    checkpointDir: layout.checkpoints,
+    exportDir: path.join(layout.root, 'exports'),
+    retentionDays: config.audit.retentionDays,
+    checkpointEmail: config.audit.checkpointEmail,
+    mailer: () => mailer,
+    baseUrl: config.http.publicUrl,
   });
+  const { audit, checkpoints } = trail;
   const access = createAccessService({ clock, audit });
-  const mailer = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
+  mailer = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
   const redis = config.redis.url ? new Redis(config.redis.url, { maxRetriesPerRequest: 1, lazyConnect: false }) : null;
   redis?.on('error', (err) => logger.warn({ code: (err as { code?: string }).code }, 'redis unavailable'));
   const notifications = createNotifications({
@@ -244,6 +259,9 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     bus,
     audit,
     checkpoints,
+    auditRetention: trail.retention,
+    checkpointMail: trail.checkpointMail,
+    auditJobs: trail.jobs(config.audit.checkpointSeconds),
     access,
     identity,
     notifications,
@@ -258,6 +276,8 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     risk,
     version: await readVersion(),
     close: async () => {
+      // what this node committed is sequenced before it lets go of the database
+      await audit.close();
       mailer?.close();
       redis?.disconnect();
       await db.close();

@@ -1,17 +1,17 @@
 /**
- * The `strongroom` CLI: serve | init | audit verify. Exit codes: 0 success, 1 a check failed (e.g. the audit
+ * The `strongroom` CLI: serve | init | users | records | keys | audit. Exit codes: 0 success, 1 a check failed (e.g. the audit
  * log is not intact), 2 bad usage, bad configuration or a refused state change (every problem listed).
  */
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { auditExport, auditProve, auditVerify } from './cli/audit.ts';
+import { auditExport, auditProve, auditPrune, auditVerify } from './cli/audit.ts';
 import { init } from './cli/init.ts';
 import { serve } from './cli/serve.ts';
 import { approveUserAsHostOperator } from './cli/users.ts';
 import { keysRotate, keysStatus, recordsImport } from './cli/vault.ts';
 import { configVariables, loadConfig } from './config.ts';
-import { type InclusionProof, verifyBundle, verifyProof } from './modules/audit/index.ts';
+import { type InclusionProof, type SignedCheckpoint, verifyBundle, verifyProof } from './modules/audit/index.ts';
 import { ConfigError, UsageError } from './platform/errors.ts';
 
 const HELP = `Usage: strongroom <command> [options]
@@ -27,9 +27,14 @@ Commands:
   keys rotate [--data-dir D]                Start a root-key rotation (re-wraps every data key, retires the old key)
   keys status [--json] [--data-dir D]       Root-key version and rotation progress
   audit verify [--data-dir D]               Check the audit log (chain, signed checkpoints); exit 1 naming the first bad entry
-  audit verify --bundle FILE                Check an exported bundle offline (no database, no server)
+  audit verify --bundle FILE [--checkpoint CP.json]
+                                            Check an exported bundle offline (no database, no server); with a
+                                            checkpoint held elsewhere (file or email), the bundle must match it
   audit verify --proof FILE                 Check an inclusion proof offline
-  audit export --out FILE [--data-dir D]    Write a self-contained bundle (entries, checkpoints, public keys)
+  audit export --out FILE [--data-dir D]    Write a self-contained bundle (entries, checkpoints, tombstones, keys)
+  audit prune [--before YYYY-MM-DD] [--data-dir D]
+                                            Prune whole days past the retention window now, under a signed
+                                            tombstone (the daily job does this; refused inside 90 days)
   audit prove --seq N [--out FILE] [--data-dir D]
                                             An inclusion proof of entry N against the latest signed checkpoint
   help                                      This text
@@ -48,6 +53,8 @@ const options = {
   out: { type: 'string' },
   seq: { type: 'string' },
   proof: { type: 'string' },
+  checkpoint: { type: 'string' },
+  before: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -102,7 +109,9 @@ async function run(argv: string[]): Promise<number> {
     case 'audit export': {
       const out = required(values.out, '--out');
       const r = await auditExport(config, out);
-      process.stdout.write(`Exported ${r.entries} entries and ${r.checkpoints} signed checkpoints to ${out}\n`);
+      process.stdout.write(
+        `Exported ${r.entries} entries, ${r.checkpoints} signed checkpoints and ${r.tombstones ?? 0} retention tombstones to ${out}\n`,
+      );
       return 0;
     }
     case 'audit prove': {
@@ -112,6 +121,21 @@ async function run(argv: string[]): Promise<number> {
       const text = `${JSON.stringify(proof, null, 2)}\n`;
       if (values.out) await writeFile(values.out, text, { mode: 0o600 });
       else process.stdout.write(text);
+      return 0;
+    }
+    case 'audit prune': {
+      let before: Date | undefined;
+      if (values.before !== undefined) {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(values.before)) throw new UsageError('--before must be a date (YYYY-MM-DD).');
+        before = new Date(`${values.before}T00:00:00.000Z`);
+        if (Number.isNaN(before.getTime())) throw new UsageError('--before must be a date (YYYY-MM-DD).');
+      }
+      const r = await auditPrune(config, before);
+      process.stdout.write(
+        r
+          ? `Pruned entries ${r.fromSeq}–${r.throughSeq} (${r.entries}) older than ${r.cutoff.slice(0, 10)} under a signed tombstone\n`
+          : 'Nothing to prune: no whole day is past the retention window.\n',
+      );
       return 0;
     }
     case 'records import': {
@@ -146,11 +170,14 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'audit verify': {
       if (values.bundle) {
-        const b = await verifyBundle(values.bundle);
+        const trusted = values.checkpoint
+          ? (JSON.parse(await readFile(values.checkpoint, 'utf8')) as SignedCheckpoint)
+          : undefined;
+        const b = await verifyBundle(values.bundle, trusted ? { trusted } : {});
         if (values.json) process.stdout.write(`${JSON.stringify(b)}\n`);
         else if (b.valid) {
           process.stdout.write(
-            `Bundle intact: ${b.entries} entries, ${b.checkpoints} signed checkpoints verified; head seq ${b.head.seq}, hash ${b.head.hash}\n`,
+            `Bundle intact: ${b.entries} entries, ${b.checkpoints} signed checkpoints${b.tombstones ? `, ${b.tombstones} retention tombstones (entries 1–${b.prunedThrough} pruned)` : ''} verified${trusted ? `; matches the checkpoint of ${trusted.body.treeSize} entries` : ''}; head seq ${b.head.seq}, hash ${b.head.hash}\n`,
           );
         } else {
           process.stdout.write(

@@ -4,12 +4,13 @@ import pg from 'pg';
 import { buildApp } from '../app.ts';
 import type { Config } from '../config.ts';
 import { type Core, createCore } from '../core.ts';
-import { auditPrivilegeWarnings, exportBundle, proveInclusion, verifyToJson } from '../modules/audit/index.ts';
+import { auditPrivilegeWarnings, verifyToJson } from '../modules/audit/index.ts';
 import { DECISIONS_CHANNEL } from '../modules/detection/index.ts';
 import { ControlUnavailable, callControl, startControlSocket } from '../platform/control-socket.ts';
 import { UsageError } from '../platform/errors.ts';
 import { loadTls } from '../platform/http/tls.ts';
 import { startScheduler } from '../platform/jobs.ts';
+import { exportAuditBundle, proveAuditEntry } from './audit.ts';
 import { importFile } from './vault.ts';
 
 export interface RunningServer {
@@ -73,11 +74,11 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       );
       return rows[0] && { bytes: Number(rows[0].bytes), accepted: rows[0].accepted, rejected: rows[0].rejected };
     },
-    'audit.export': async (args) => {
-      await core.checkpoints.cut();
-      return exportBundle(core.db, String(args.out), core.checkpoints.publicKey(), core.clock.now());
-    },
-    'audit.prove': async (args) => proveInclusion(core.db, Number(args.seq), core.checkpoints.publicKey()),
+    'audit.export': (args) => exportAuditBundle(core, String(args.out)),
+    'audit.prove': (args) => proveAuditEntry(core, Number(args.seq)),
+    'audit.prune': async (args) => ({
+      result: (await core.auditRetention.prune(args.before ? { before: new Date(String(args.before)) } : {})) ?? null,
+    }),
     'keys.rotate': () => core.keyRotation.start({ type: 'host_operator' }),
     'keys.status': () => core.keyRotation.status(),
     'users.approve': async (args) => core.identity.approveUser({ type: 'host_operator' }, String(args.id)),
@@ -100,8 +101,9 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     { name: 'identity.lock-inactive', intervalMs: 3600_000, run: core.identity.jobs.lockInactiveAccounts },
     { name: 'identity.departures', intervalMs: 60_000, run: core.identity.jobs.processDepartures },
     { name: 'notifications.deliver', intervalMs: 2_000, run: () => core.notifications.deliverDue() },
+    // integrator safety net, checkpoints, auditor mail, retention (LOG-03), pseudonym key epochs (DAT-05)
+    ...core.auditJobs,
     // a few seconds of batches per tick; the rotation resumes from the database after any stop
-    { name: 'audit.checkpoint', intervalMs: config.audit.checkpointSeconds * 1000, run: () => core.checkpoints.cut() },
     { name: 'detection.alert-reminders', intervalMs: 60_000, run: () => core.alerts.repeatNotices() },
     // a safety net behind LISTEN/NOTIFY: blocks decided elsewhere apply here within seconds at worst
     { name: 'detection.blocklist-refresh', intervalMs: 5_000, run: () => core.blocklist.reload() },

@@ -135,7 +135,10 @@ export const auditCatalogue = {
     days: z.number().int().min(1).max(30),
     wouldFire: z.number().int().min(0),
   }),
-  'detection.lockdown.engaged': z.strictObject({ via: z.enum(['manual', 'rule']), rule: z.string().max(80).nullable() }),
+  'detection.lockdown.engaged': z.strictObject({
+    via: z.enum(['manual', 'rule']),
+    rule: z.string().max(80).nullable(),
+  }),
   'detection.lockdown.lift_requested': none,
   'detection.lockdown.lifted': z.strictObject({ requestedBy: id, weakened: z.literal(true) }),
   'detection.request_rate.exceeded': z.strictObject({
@@ -227,6 +230,23 @@ export const auditCatalogue = {
     returned: z.number().int().min(0),
   }),
   'audit.log.verified': z.strictObject({ valid: z.boolean(), entries: z.number().int().min(0) }),
+  'audit.log.exported': z.strictObject({
+    via: z.enum(['api', 'cli']),
+    entries: z.number().int().min(0),
+    checkpoints: z.number().int().min(0),
+    tombstones: z.number().int().min(0),
+  }),
+  'audit.inclusion.proved': z.strictObject({ seq: z.number().int().min(1), treeSize: z.number().int().min(1) }),
+  'audit.log.pruned': z.strictObject({
+    fromSeq: z.number().int().min(1),
+    throughSeq: z.number().int().min(1),
+    entries: z.number().int().min(0),
+    checkpoints: z.number().int().min(0),
+    cutoffDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    retentionDays: z.number().int().min(90).max(180),
+  }),
+  'audit.pseudonym_key.created': z.strictObject({ epoch: z.number().int().min(0) }),
+  'audit.pseudonym_key.destroyed': z.strictObject({ epoch: z.number().int().min(0) }),
 } as const;
 
 export type AuditAction = keyof typeof auditCatalogue;

@@ -37,14 +37,6 @@ const toEntry = (r: EntryRow): StoredEntry => ({
   hash: r.hash,
 });
 
-/** Locks the head row for this transaction: appends are serialised into one total order. */
-export async function lockHead(q: Queryable): Promise<{ seq: string; hash: Buffer }> {
-  const { rows } = await q.query<{ seq: string; hash: Buffer }>('SELECT seq, hash FROM audit.head FOR UPDATE');
-  const head = rows[0];
-  if (!head) throw new Error('audit.head is missing');
-  return { seq: String(head.seq), hash: head.hash };
-}
-
 export async function readHead(q: Queryable): Promise<{ seq: string; hash: Buffer }> {
   const { rows } = await q.query<{ seq: string; hash: Buffer }>('SELECT seq, hash FROM audit.head');
   const head = rows[0];
@@ -52,11 +44,26 @@ export async function readHead(q: Queryable): Promise<{ seq: string; hash: Buffe
   return { seq: String(head.seq), hash: head.hash };
 }
 
-export async function insertEntry(q: Queryable, e: StoredEntry): Promise<void> {
-  await q.query(
-    `INSERT INTO audit.entries (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+export interface PendingFields {
+  at: string;
+  action: string;
+  outcome: string;
+  actorType: string;
+  actorId: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  ipHash: string | null;
+  requestId: string | null;
+  details: unknown;
+}
+
+/** The caller's part of an append: one row, no lock beyond the row itself. Returns the pending id. */
+export async function insertPending(q: Queryable, e: PendingFields): Promise<string> {
+  const { rows } = await q.query<{ id: string }>(
+    `INSERT INTO audit.pending (at, action, outcome, actor_type, actor_id, target_type, target_id, ip_hash, request_id,
+                                details)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
     [
-      e.seq,
       e.at,
       e.action,
       e.outcome,
@@ -67,17 +74,19 @@ export async function insertEntry(q: Queryable, e: StoredEntry): Promise<void> {
       e.ipHash,
       e.requestId,
       JSON.stringify(e.details),
-      e.prevHash,
-      e.hash,
     ],
   );
-  await q.query('UPDATE audit.head SET seq = $1, hash = $2', [e.seq, e.hash]);
+  return String(rows[0]?.id);
 }
 
 export interface ListFilter {
   action?: string | undefined;
   outcome?: string | undefined;
   actorId?: string | undefined;
+  /** Entries at or after this time. */
+  from?: Date | undefined;
+  /** Entries before this time. */
+  to?: Date | undefined;
   before?: string | undefined;
   limit: number;
 }
@@ -92,6 +101,8 @@ export async function listEntries(q: Queryable, f: ListFilter): Promise<StoredEn
   if (f.action) add('action = ?', f.action);
   if (f.outcome) add('outcome = ?', f.outcome);
   if (f.actorId) add('actor_id = ?', f.actorId);
+  if (f.from) add('at >= ?', f.from);
+  if (f.to) add('at < ?', f.to);
   if (f.before) add('seq < ?', f.before);
   params.push(f.limit);
   const { rows } = await q.query<EntryRow>(
@@ -103,12 +114,35 @@ export async function listEntries(q: Queryable, f: ListFilter): Promise<StoredEn
 }
 
 /** Entries with seq > afterSeq in ascending order, for verification in bounded batches. */
-export async function entriesAfter(q: Queryable, afterSeq: string, limit: number): Promise<StoredEntry[]> {
+export async function entriesAfter(
+  q: Queryable,
+  afterSeq: string,
+  limit: number,
+  upTo?: string,
+): Promise<StoredEntry[]> {
   const { rows } = await q.query<EntryRow>(
-    `SELECT ${COLUMNS} FROM audit.entries WHERE seq > $1 ORDER BY seq ASC LIMIT $2`,
-    [afterSeq, limit],
+    upTo === undefined
+      ? `SELECT ${COLUMNS} FROM audit.entries WHERE seq > $1 ORDER BY seq ASC LIMIT $2`
+      : `SELECT ${COLUMNS} FROM audit.entries WHERE seq > $1 AND seq <= $3 ORDER BY seq ASC LIMIT $2`,
+    upTo === undefined ? [afterSeq, limit] : [afterSeq, limit, upTo],
   );
   return rows.map(toEntry);
+}
+
+export interface TombstoneRow {
+  through_seq: string;
+  from_seq: string;
+  cutoff: Date;
+  pruned_at: Date;
+  body: string;
+  signature: Buffer;
+}
+
+export async function tombstones(q: Queryable): Promise<TombstoneRow[]> {
+  const { rows } = await q.query<TombstoneRow>(
+    'SELECT through_seq, from_seq, cutoff, pruned_at, body, signature FROM audit.tombstones ORDER BY through_seq',
+  );
+  return rows;
 }
 
 export async function firstSeq(q: Queryable): Promise<string | undefined> {

@@ -1,18 +1,26 @@
 /**
- * The audit log service (LOG-01, LOG-02, DAT-05). `append(tx, event)` runs inside the caller's
- * transaction: the action and its audit entry commit together or not at all ("no audit, no action").
- * Details are validated against the closed catalogue; IP addresses are stored only as keyed hashes.
- * Committed entries are published on the event bus (after commit) for the detection engine.
+ * The audit log service (LOG-01, LOG-02, DAT-05). `append(tx, event)` runs inside the caller's transaction: the
+ * action and its audit entry commit together or not at all ("no audit, no action"). The caller only inserts a
+ * pending row — no lock shared with other callers — and once its transaction has committed, the integrator gives
+ * the entry its place in the one total order (seq + hash chain), in a batch with everything else committed by then.
+ * Details are validated against the closed catalogue; IP addresses are stored only as keyed hashes whose keys
+ * rotate every 30 days. Committed entries are published on the event bus after commit, with their seq, for the
+ * detection engine; the caller's transaction resolves once every listener has finished.
  */
-import { createHmac } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
-import type { Queryable, Tx } from '../../platform/db/db.ts';
+import type { Db, Queryable, Tx } from '../../platform/db/db.ts';
 import type { EventBus } from '../../platform/events.ts';
+import type { Logger } from '../../platform/logger.ts';
 import { type AuditAction, type AuditDetails, auditCatalogue } from './audit.catalogue.ts';
-import { createChainVerifier, entryHash, GENESIS_HASH, type StoredEntry } from './audit.chain.ts';
+import type { ChainedFields, StoredEntry } from './audit.chain.ts';
 import * as repo from './audit.repository.ts';
-import { checkpointsOf } from './checkpoints.ts';
-import { appendLeaf, emptyFrontier, frontierRoot } from './frontier.ts';
+import type { CheckpointMail } from './checkpoint-mail.ts';
+import type { Checkpoints, SignedCheckpoint } from './checkpoints.ts';
+import { createIntegrator, type Integrator } from './integrator.ts';
+import type { LogSummary } from './log-verifier.ts';
+import type { PseudonymKeys } from './pseudonyms.ts';
+import type { Retention } from './retention.ts';
+import { isProblem, verifyDatabase } from './verify-db.ts';
 
 export type ActorType = 'user' | 'service' | 'system' | 'host_operator' | 'anonymous';
 export type Outcome = 'success' | 'failure' | 'denied';
@@ -27,13 +35,23 @@ export interface AuditEvent<A extends AuditAction = AuditAction> {
   details: AuditDetails<A>;
 }
 
-export interface PublishedAuditEntry extends Omit<StoredEntry, 'prevHash' | 'hash'> {
+export interface PublishedAuditEntry extends Omit<StoredEntry, 'prevHash' | 'hash' | 'seq'> {
+  /**
+   * The entry's place in the log. Null only if the integrator could not run right after the commit (the database
+   * went away): the entry is committed and is sequenced by the next integration on any node.
+   */
+  seq: string | null;
   /** The raw IP, in memory only, for detection; never stored. */
   ip: string | null;
 }
 
+/** What `append` returns: the entry as committed, before the integrator gives it a seq and a hash. */
+export interface AppendedEntry extends Omit<ChainedFields, 'seq'> {
+  pendingId: string;
+}
+
 export type VerifyResult =
-  | { valid: true; entries: number; head: { seq: string; hash: string } }
+  | ({ valid: true; head: { seq: string; hash: string } } & Omit<LogSummary, 'head'>)
   | { valid: false; firstBadSeq: string; reason: string; entries: number };
 
 /**
@@ -59,31 +77,83 @@ export async function auditPrivilegeWarnings(q: Queryable): Promise<string[]> {
 }
 
 export interface AuditLog {
-  append<A extends AuditAction>(tx: Tx, event: AuditEvent<A>): Promise<StoredEntry>;
+  append<A extends AuditAction>(tx: Tx, event: AuditEvent<A>): Promise<AppendedEntry>;
+  /** Newest first; integrates first, so everything committed before the call is listed. */
   list(q: Queryable, filter: repo.ListFilter): Promise<StoredEntry[]>;
   verify(q: Queryable): Promise<VerifyResult>;
+  /** The pseudonym of an address under the current key epoch (DAT-05). */
   pseudonymiseIp(ip: string): string;
+  /** The pseudonyms of an address under the current and the previous key epoch, newest first. */
+  pseudonymsOfIp(ip: string): string[];
+  /** Sequences everything committed before the call. */
+  integrate(): Promise<unknown>;
+  /** Sequences what is pending and lets go of the integrator's own connection. */
+  close(): Promise<void>;
+  readonly integrator: Integrator;
+  readonly pseudonyms: PseudonymKeys;
+  /** The rest of the audit trail, attached by `createAuditTrail` (the HTTP routes use it). */
+  readonly extras: AuditExtras;
+}
+
+export interface AuditExtras {
+  clock?: Clock;
+  checkpoints?: Checkpoints;
+  retention?: Retention;
+  checkpointMail?: CheckpointMail;
+  /** A private directory where exports are written before they are streamed. */
+  exportDir?: string;
 }
 
 export interface AuditDeps {
+  db: Db;
   clock: Clock;
-  pseudonymKey: Buffer;
   bus: EventBus<PublishedAuditEntry>;
+  pseudonyms: PseudonymKeys;
+  logger?: Logger | undefined;
+  /** Public keys (key id → raw Ed25519 key) that checkpoints and tombstones are verified with. */
+  verifyKeys?: ReadonlyMap<string, Buffer>;
+  /** The latest checkpoint kept off the database (a file), checked as a trusted anchor by `verify`. */
+  trustedCheckpoint?: () => Promise<SignedCheckpoint | undefined>;
+  integrator?: Integrator;
+}
+
+interface TxBatch {
+  events: { pendingId: string; entry: Omit<PublishedAuditEntry, 'seq'> }[];
 }
 
 export function createAuditLog(deps: AuditDeps): AuditLog {
-  const pseudonymiseIp = (ip: string) =>
-    createHmac('sha256', deps.pseudonymKey).update(`ip:${ip}`).digest('hex').slice(0, 32);
+  const { pseudonyms } = deps;
+  const integrator = deps.integrator ?? createIntegrator({ db: deps.db, logger: deps.logger });
+  // one after-commit step per transaction, however many entries it appended: integrate once, publish in order
+  const batches = new WeakMap<Tx, TxBatch>();
+
+  async function publishAfterCommit(batch: TxBatch) {
+    const committedAt = performance.now();
+    let seqs = new Map<string, string>();
+    try {
+      seqs = await integrator.settle(
+        batch.events.map((e) => ({ id: e.pendingId, at: e.entry.at })),
+        committedAt,
+      );
+    } catch (err) {
+      deps.logger?.error({ err }, 'audit integration after commit failed; the entries stay pending');
+    }
+    for (const e of batch.events) await deps.bus.publish({ ...e.entry, seq: seqs.get(e.pendingId) ?? null });
+  }
 
   return {
-    pseudonymiseIp,
+    pseudonymiseIp: (ip) => pseudonyms.pseudonymiseIp(ip),
+    pseudonymsOfIp: (ip) => pseudonyms.pseudonymsOfIp(ip),
+    integrator,
+    pseudonyms,
+    extras: { clock: deps.clock },
+    integrate: () => integrator.integrate(),
+    close: () => integrator.stop(),
 
     async append(tx, event) {
       const schema = auditCatalogue[event.action];
       const details = schema.parse(event.details);
-      const head = await repo.lockHead(tx);
-      const base = {
-        seq: (BigInt(head.seq) + 1n).toString(),
+      const fields = {
         // milliseconds survive the round trip through timestamptz exactly, so the hash can be recomputed
         at: new Date(Math.floor(deps.clock.now().getTime())).toISOString(),
         action: event.action,
@@ -92,75 +162,35 @@ export function createAuditLog(deps: AuditDeps): AuditLog {
         actorId: event.actor.id ?? null,
         targetType: event.target?.type ?? null,
         targetId: event.target?.id ?? null,
-        ipHash: event.ip ? pseudonymiseIp(event.ip) : null,
+        ipHash: event.ip ? pseudonyms.pseudonymiseIp(event.ip) : null,
         requestId: event.requestId ?? null,
         details,
       };
-      const entry: StoredEntry = { ...base, prevHash: head.hash, hash: entryHash(head.hash, base) };
-      await repo.insertEntry(tx, entry);
-      tx.afterCommit(() => deps.bus.publish({ ...base, ip: event.ip ?? null }));
-      return entry;
+      const pendingId = await repo.insertPending(tx, fields);
+      let batch = batches.get(tx);
+      if (!batch) {
+        const b: TxBatch = { events: [] };
+        batches.set(tx, b);
+        tx.afterCommit(() => publishAfterCommit(b));
+        batch = b;
+      }
+      batch.events.push({ pendingId, entry: { ...fields, ip: event.ip ?? null } });
+      return { ...fields, pendingId };
     },
 
-    list: (q, filter) => repo.listEntries(q, filter),
+    async list(q, filter) {
+      await integrator.integrate();
+      return repo.listEntries(q, filter);
+    },
 
     async verify(q) {
-      const first = await repo.firstSeq(q);
-      const head = await repo.readHead(q);
-      // Until retention pruning exists (audit issue), the chain must start at seq 1 from the genesis hash.
-      const verifier = createChainVerifier({ seq: 0n, hash: GENESIS_HASH });
-      if (first !== undefined && first !== '1') {
-        return { valid: false, firstBadSeq: '1', reason: 'gap', entries: 0 };
+      await integrator.integrate();
+      const trusted = await deps.trustedCheckpoint?.().catch(() => undefined);
+      const r = await verifyDatabase(q, deps.verifyKeys ?? new Map(), trusted);
+      if (isProblem(r)) {
+        return { valid: false, firstBadSeq: r.firstBadSeq, reason: r.reason, entries: r.entries };
       }
-      let after = '0';
-      for (;;) {
-        const batch = await repo.entriesAfter(q, after, 5000);
-        if (!batch.length) break;
-        for (const e of batch) {
-          const problem = verifier.push(e);
-          if (problem) {
-            return { valid: false, firstBadSeq: problem.seq, reason: problem.reason, entries: verifier.state.count };
-          }
-        }
-        after = (batch[batch.length - 1] as StoredEntry).seq;
-      }
-      const st = verifier.state;
-      // against the signed checkpoints (kept in the database and as files): a rewritten or cut log differs
-      const cps = await checkpointsOf(q);
-      const lastCp = cps[cps.length - 1];
-      if (lastCp && Number(lastCp.tree_size) > Number(st.seq)) {
-        return { valid: false, firstBadSeq: (st.seq + 1n).toString(), reason: 'truncated', entries: st.count };
-      }
-      if (cps.length) {
-        const f = emptyFrontier();
-        let i = 0;
-        let after = '0';
-        while (i < cps.length) {
-          const batch = await repo.entriesAfter(q, after, 5000);
-          if (!batch.length) break;
-          for (const e of batch) {
-            appendLeaf(f, e.hash);
-            const cp = cps[i];
-            if (cp && Number(cp.tree_size) === f.size) {
-              if (!frontierRoot(f).equals(cp.root_hash) || !e.hash.equals(cp.head_hash)) {
-                return { valid: false, firstBadSeq: cp.tree_size, reason: 'checkpoint_mismatch', entries: st.count };
-              }
-              i++;
-            }
-          }
-          after = (batch[batch.length - 1] as StoredEntry).seq;
-        }
-      }
-      if (st.seq.toString() !== head.seq || !st.hash.equals(head.hash)) {
-        // entries after the last intact one are missing (truncated tail) or the head was forged
-        return {
-          valid: false,
-          firstBadSeq: (st.seq + 1n).toString(),
-          reason: 'head_mismatch',
-          entries: st.count,
-        };
-      }
-      return { valid: true, entries: st.count, head: { seq: head.seq, hash: head.hash.toString('hex') } };
+      return { valid: true, ...r };
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Ed25519 signing of audit checkpoints (LOG-02). The private key is derived from the platform key (HKDF label
  * `audit.signing.v1`), so it never sits on disk by itself; the public key and its id travel in every export so an
- * auditor can verify offline. The signed message is the canonical JSON of the checkpoint body.
+ * auditor can verify offline. The signed message is the canonical JSON of the checkpoint (or tombstone) body.
  */
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { canonicalJson } from './audit.chain.ts';
@@ -14,6 +14,29 @@ export interface CheckpointBody {
   at: string;
   keyId: string;
 }
+
+/**
+ * A retention tombstone (LOG-03): entries fromSeq..throughSeq were pruned because they were older than `cutoff`
+ * (a UTC midnight at least 90 days before `prunedAt`). It carries what verification needs to resume after the
+ * cut: the last pruned entry's hash, the Merkle root and frontier at throughSeq, and a consistency proof from the
+ * last signed root before the cut (`previous`).
+ */
+export interface TombstoneBody {
+  format: 'strongroom-tombstone/1';
+  fromSeq: number;
+  throughSeq: number;
+  lastHash: string;
+  rootHash: string;
+  frontier: string[];
+  cutoff: string;
+  retentionDays: number;
+  prunedAt: string;
+  previous: { treeSize: number; rootHash: string } | null;
+  consistency: string[];
+  keyId: string;
+}
+
+export type SignedBody = CheckpointBody | TombstoneBody;
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -34,7 +57,7 @@ export function createSigner(seed: Buffer) {
   return {
     keyId,
     publicKey: publicKeyRaw.toString('base64'),
-    sign: (body: CheckpointBody): Buffer => sign(null, Buffer.from(canonicalJson(body)), privateKey),
+    sign: (body: SignedBody): Buffer => sign(null, Buffer.from(canonicalJson(body)), privateKey),
   };
 }
 
@@ -42,7 +65,7 @@ export function publicKeyFromRaw(raw: Buffer): KeyObject {
   return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, raw]), format: 'der', type: 'spki' });
 }
 
-export function verifyCheckpoint(body: CheckpointBody, signature: Buffer, publicKeyRaw: Buffer): boolean {
+export function verifyCheckpoint(body: SignedBody, signature: Buffer, publicKeyRaw: Buffer): boolean {
   try {
     return (
       keyIdOf(publicKeyRaw) === body.keyId &&

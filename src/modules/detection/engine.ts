@@ -16,7 +16,7 @@ import type { RuleStore } from './rule-store.ts';
 import { matches, type ResponseKind, type Rule } from './rules.ts';
 
 /** The table detection reads hits from (one place to change if the audit log's storage changes). */
-export const AUDIT_ENTRIES = 'audit.entries';
+export const AUDIT_ENTRIES = 'audit.all_entries'; // integrated entries and those still pending (audit module)
 
 export interface Responders {
   lockAccount(tx: Tx, userId: string, ctx: RequestContext): Promise<void>;
