@@ -19,6 +19,8 @@ export interface IndicatorSpec {
   stages: readonly Stage[];
   description: string;
   source: string;
+  /** Counted outside its factor's cap: a configured refusal must be able to deny on its own. */
+  decisive?: boolean;
 }
 
 export interface Fired {
@@ -210,6 +212,7 @@ export const indicators: readonly Indicator[] = [
     id: 'geo_country_denied',
     factor: 'geo',
     weight: 100,
+    decisive: true,
     stages: both,
     description: 'The address is in a country this installation refuses (STRONGROOM_RISK_DENIED_COUNTRIES).',
     source: `${GEO}; configuration`,
@@ -260,10 +263,10 @@ export const indicators: readonly Indicator[] = [
     factor: 'geo',
     weight: 15,
     stages: login,
-    description: 'First sign-in of this user from this country.',
+    description: 'First sign-in of this user from this country (once they have signed in from at least one).',
     source: `${GEO}; ${PROFILE}`,
     test: (f) =>
-      f.ip.country && hasHistory(f) && !f.profile.countries[f.ip.country]
+      f.ip.country && Object.keys(f.profile.countries).length > 0 && !f.profile.countries[f.ip.country]
         ? { evidence: { country: f.ip.country, known: Object.keys(f.profile.countries).length } }
         : false,
   },

@@ -1,7 +1,8 @@
 /**
  * From fired indicators to a 0–100 score and a decision (IAM-14), pure and replayable. Each indicator adds
  * weight × strength; a factor adds at most its cap (correlated signals, such as a new device and a new browser,
- * cannot pile up on their own); the score is the capped sum. Thresholds decide: below `stepUp` allow, from
+ * cannot pile up on their own), except a decisive one (a configured country refusal); the score is the capped sum,
+ * at most 100. Thresholds decide: below `stepUp` allow, from
  * `stepUp` step-up, from `deny` deny. Every contribution is kept, so a decision explains itself line by line.
  */
 import { type Factor, type Fired, indicatorSpecs } from './indicators.ts';
@@ -18,7 +19,7 @@ export interface RiskPolicy {
 
 export const defaultFactorCaps: Readonly<Record<Factor, number>> = {
   ip: 80,
-  geo: 100,
+  geo: 60,
   device: 40,
   behaviour: 50,
   account: 30,
@@ -26,7 +27,7 @@ export const defaultFactorCaps: Readonly<Record<Factor, number>> = {
   reveal: 40,
 };
 
-export const defaultPolicy: RiskPolicy = { stepUp: 40, deny: 75, weights: {}, factorCaps: defaultFactorCaps };
+export const defaultPolicy: RiskPolicy = { stepUp: 40, deny: 80, weights: {}, factorCaps: defaultFactorCaps };
 
 const specById = new Map(indicatorSpecs.map((s) => [s.id, s]));
 
@@ -57,16 +58,17 @@ export function decide(policy: Pick<RiskPolicy, 'stepUp' | 'deny'>, score: numbe
 export function score(fired: readonly Fired[], policy: RiskPolicy): Scored {
   const contributions: Contribution[] = [];
   const raw: Partial<Record<Factor, number>> = {};
+  let total = 0;
   for (const f of fired) {
     const spec = specById.get(f.id);
     if (!spec) continue;
     const weight = weightOf(policy, f.id);
     const points = Math.round(weight * f.strength * 10) / 10;
     contributions.push({ ...f, factor: spec.factor, weight, points });
-    raw[spec.factor] = (raw[spec.factor] ?? 0) + points;
+    if (spec.decisive) total += points;
+    else raw[spec.factor] = (raw[spec.factor] ?? 0) + points;
   }
   const factors: Scored['factors'] = {};
-  let total = 0;
   for (const [factor, points] of Object.entries(raw) as [Factor, number][]) {
     const cap = policy.factorCaps[factor] ?? 100;
     factors[factor] = { points: Math.min(points, cap), capped: points > cap };

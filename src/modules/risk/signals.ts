@@ -62,7 +62,8 @@ export function classifyUserAgent(raw: string | undefined): UaClass {
   out.script = SCRIPT.test(ua);
   out.headless = HEADLESS.test(ua);
   out.bot = BOT.test(ua);
-  out.malformed = ua.length < 12 || ua.length > 512 || !/^[\x20-\x7e]+$/.test(ua);
+  // a declared script or bot is what it says; only unclassifiable strings count as malformed
+  out.malformed = !out.script && !out.bot && (ua.length < 12 || ua.length > 512 || !/^[\x20-\x7e]+$/.test(ua));
   const major = (re: RegExp) => {
     const m = re.exec(ua);
     return m?.[1] ? Number(m[1]) : null;
@@ -89,7 +90,7 @@ export function classifyUserAgent(raw: string | undefined): UaClass {
   else if (/\bWindows\b/.test(ua)) out.os = 'windows';
   else if (/\bMac OS X\b|\bMacintosh\b/.test(ua)) out.os = 'macos';
   else if (/\bLinux\b|\bX11\b/.test(ua)) out.os = 'linux';
-  if (out.family === 'other' && !/^Mozilla\/5\.0 \(/.test(ua)) out.malformed = out.malformed || !out.script;
+  if (out.family === 'other' && !/^Mozilla\/5\.0 \(/.test(ua) && !out.script && !out.bot) out.malformed = true;
   return out;
 }
 
