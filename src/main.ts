@@ -9,6 +9,7 @@ import { auditExport, auditProve, auditPrune, auditVerify } from './cli/audit.ts
 import { init } from './cli/init.ts';
 import { serve } from './cli/serve.ts';
 import { approveUserAsHostOperator } from './cli/users.ts';
+import { riskImport } from './cli/risk.ts';
 import { keysRotate, keysStatus, recordsImport } from './cli/vault.ts';
 import { configVariables, loadConfig } from './config.ts';
 import { type InclusionProof, type SignedCheckpoint, verifyBundle, verifyProof } from './modules/audit/index.ts';
@@ -22,6 +23,8 @@ Commands:
                                             Create the data directory and the first owner (scripted first start)
   users approve --id ID [--data-dir D]      Approve a pending account as the host operator (bootstrap only:
                                             while fewer than two owners are active)
+  risk import --list tor|threat FILE [--data-dir D]
+                                            Replace the Tor exit or threat address list of the risk engine (IAM-14)
   records import FILE --owner ID [--data-dir D]
                                             Import NDJSON or CSV (by extension) for a data owner, with progress
   keys rotate [--data-dir D]                Start a root-key rotation (re-wraps every data key, retires the old key)
@@ -50,6 +53,7 @@ const options = {
   bundle: { type: 'string' },
   id: { type: 'string' },
   owner: { type: 'string' },
+  list: { type: 'string' },
   out: { type: 'string' },
   seq: { type: 'string' },
   proof: { type: 'string' },
@@ -136,6 +140,16 @@ async function run(argv: string[]): Promise<number> {
           ? `Pruned entries ${r.fromSeq}–${r.throughSeq} (${r.entries}) older than ${r.cutoff.slice(0, 10)} under a signed tombstone\n`
           : 'Nothing to prune: no whole day is past the retention window.\n',
       );
+      return 0;
+    }
+    case 'risk import': {
+      const file = positionals[2];
+      if (!file) throw new UsageError('Give the file to import: strongroom risk import --list tor|threat FILE');
+      const r = await riskImport(config, required(values.list, '--list'), file);
+      process.stdout.write(
+        `Imported the ${r.list} list from ${file}: ${r.entries} entries, ${r.rejectedCount} lines refused; sha256 ${r.sha256}\n`,
+      );
+      for (const e of r.rejected) process.stdout.write(`  line ${e.line}: ${e.reason}\n`);
       return 0;
     }
     case 'records import': {

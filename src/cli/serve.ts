@@ -11,6 +11,7 @@ import { UsageError } from '../platform/errors.ts';
 import { loadTls } from '../platform/http/tls.ts';
 import { startScheduler } from '../platform/jobs.ts';
 import { exportAuditBundle, proveAuditEntry } from './audit.ts';
+import { importRiskList } from './risk.ts';
 import { importFile } from './vault.ts';
 
 export interface RunningServer {
@@ -81,6 +82,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     }),
     'keys.rotate': () => core.keyRotation.start({ type: 'host_operator' }),
     'keys.status': () => core.keyRotation.status(),
+    'risk.import': (args) => importRiskList(core, { list: String(args.list), file: String(args.file) }),
     'users.approve': async (args) => core.identity.approveUser({ type: 'host_operator' }, String(args.id)),
     'init.createOwner': async (args) =>
       core.identity.createFirstOwner({

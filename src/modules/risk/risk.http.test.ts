@@ -120,7 +120,7 @@ describe('IAM-14 risk at sign-in', () => {
     expect(a.indicators.map((i) => i.id)).toEqual(expect.arrayContaining(['geo_new_country', 'geo_far_from_usual']));
     expect(a.decision).toBe('step_up');
     const audited = (await t.testDb.superuser(
-      `SELECT details FROM audit.entries WHERE action = 'risk.assessed' AND target_id = $1`,
+      `SELECT details FROM audit.all_entries WHERE action = 'risk.assessed' AND target_id = $1`,
       [a.id],
     )) as { details: { indicators: string[]; decision: string; score: number; assessmentId: string } }[];
     expect(audited[0]?.details).toMatchObject({ decision: 'step_up', score: a.score, assessmentId: a.id });
@@ -193,7 +193,7 @@ describe('IAM-14 risk at sign-in', () => {
     const a = await latest('&decision=deny');
     expect(a.indicators.map((i) => i.id)).toEqual(expect.arrayContaining(['geo_country_denied', 'ip_threat_list']));
     const failed = (await t.testDb.superuser(
-      `SELECT details FROM audit.entries WHERE action = 'auth.login.failed' ORDER BY seq DESC LIMIT 1`,
+      `SELECT details FROM audit.all_entries WHERE action = 'auth.login.failed' ORDER BY seq DESC LIMIT 1`,
     )) as { details: { reason: string } }[];
     expect(failed[0]?.details.reason).toBe('risk_denied');
   });
@@ -270,7 +270,7 @@ describe('IAM-14 risk at reveal', () => {
     expect(after.statusCode).toBe(200);
     expect((await latest('&stage=reveal', analyst.userId)).outcome).toBe('step_up_satisfied');
     const refused = (await t.testDb.superuser(
-      `SELECT details FROM audit.entries WHERE action = 'vault.reveal.refused' ORDER BY seq DESC LIMIT 1`,
+      `SELECT details FROM audit.all_entries WHERE action = 'vault.reveal.refused' ORDER BY seq DESC LIMIT 1`,
     )) as { details: { reason: string } }[];
     expect(refused[0]?.details.reason).toBe('step_up');
   });
@@ -285,7 +285,7 @@ describe('IAM-14 risk at reveal', () => {
     const a = await latest('&stage=reveal', analyst.userId);
     expect(a).toMatchObject({ decision: 'deny', outcome: 'denied' });
     const refused = (await t.testDb.superuser(
-      `SELECT details FROM audit.entries WHERE action = 'vault.reveal.refused' ORDER BY seq DESC LIMIT 1`,
+      `SELECT details FROM audit.all_entries WHERE action = 'vault.reveal.refused' ORDER BY seq DESC LIMIT 1`,
     )) as { details: { reason: string } }[];
     expect(refused[0]?.details.reason).toBe('risk');
   });
@@ -312,7 +312,7 @@ describe('IAM-14 lists, replay, permissions and personal data', () => {
       ]),
     );
     const audited = (await t.testDb.superuser(
-      `SELECT actor_type, details FROM audit.entries WHERE action = 'risk.list.imported' ORDER BY seq DESC LIMIT 1`,
+      `SELECT actor_type, details FROM audit.all_entries WHERE action = 'risk.list.imported' ORDER BY seq DESC LIMIT 1`,
     )) as { actor_type: string; details: { via: string; entries: number } }[];
     expect(audited[0]).toMatchObject({ actor_type: 'host_operator', details: { via: 'cli', entries: 2 } });
   });
@@ -354,7 +354,7 @@ describe('IAM-14 lists, replay, permissions and personal data', () => {
       for (const planted of [LONDON, SYDNEY, TOR_EXIT, '175.45.176.10', 'PlantedAgent', 'Mozilla', 'python-requests'])
         expect(dump).not.toContain(planted);
     }
-    const audit = JSON.stringify(await t.testDb.superuser(`SELECT * FROM audit.entries WHERE action LIKE 'risk.%'`));
+    const audit = JSON.stringify(await t.testDb.superuser(`SELECT * FROM audit.all_entries WHERE action LIKE 'risk.%'`));
     expect(audit).not.toContain(LONDON);
     expect(audit).not.toContain('PlantedAgent');
   });

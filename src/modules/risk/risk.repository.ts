@@ -96,26 +96,26 @@ export async function loadFeatures(q: Queryable, f: FeatureQuery): Promise<Loade
     `SELECT u.created_at, u.last_login_at, u.enrolled_at, u.departure_at,
        (SELECT coalesce(array_agg(role), '{}') FROM access.role_assignments WHERE user_id = u.id) AS roles,
        (SELECT to_jsonb(p) FROM risk.profiles p WHERE p.user_id = u.id) AS profile,
-       (SELECT count(*) FROM audit.entries WHERE actor_id = u.id AND action = ANY(${LOGIN_FAILURES})
+       (SELECT count(*) FROM audit.all_entries WHERE actor_id = u.id AND action = ANY(${LOGIN_FAILURES})
            AND at > $3::timestamptz - interval '1 hour') AS account_failures,
-       (SELECT count(*) FROM audit.entries WHERE ip_hash = $2 AND action IN ('auth.login.failed', 'auth.mfa.failed')
+       (SELECT count(*) FROM audit.all_entries WHERE ip_hash = $2 AND action IN ('auth.login.failed', 'auth.mfa.failed')
            AND at > $3::timestamptz - interval '1 hour') AS ip_failures,
-       (SELECT count(DISTINCT coalesce(target_id, actor_id::text)) FROM audit.entries
+       (SELECT count(DISTINCT coalesce(target_id, actor_id::text)) FROM audit.all_entries
          WHERE ip_hash = $2 AND action = 'auth.login.failed' AND at > $3::timestamptz - interval '1 hour') AS ip_accounts,
-       (SELECT count(*) FROM audit.entries WHERE actor_id = u.id AND action = 'auth.login.password_verified'
+       (SELECT count(*) FROM audit.all_entries WHERE actor_id = u.id AND action = 'auth.login.password_verified'
            AND at > $3::timestamptz - interval '10 minutes') AS recent_verifications,
-       (SELECT count(*) FROM audit.entries WHERE actor_id = u.id AND action IN ('access.denied', 'auth.csrf.rejected')
+       (SELECT count(*) FROM audit.all_entries WHERE actor_id = u.id AND action IN ('access.denied', 'auth.csrf.rejected')
            AND at > $3::timestamptz - interval '1 hour') AS refused_calls,
-       (SELECT max(at) FROM audit.entries WHERE actor_id = u.id AND action = 'auth.mfa.recovery_code_used'
+       (SELECT max(at) FROM audit.all_entries WHERE actor_id = u.id AND action = 'auth.mfa.recovery_code_used'
            AND at > $3::timestamptz - interval '7 days') AS recovery_used_at,
-       (SELECT max(at) FROM audit.entries
+       (SELECT max(at) FROM audit.all_entries
          WHERE action IN ('identity.mfa.enrolled', 'identity.mfa.removed', 'identity.mfa.recovery_codes_generated')
            AND (actor_id = u.id OR target_id = u.id::text) AND at > $3::timestamptz - interval '72 hours') AS mfa_changed_at,
-       (SELECT max(at) FROM audit.entries WHERE action = 'identity.password.set' AND details->>'via' IN ('change', 'reset')
+       (SELECT max(at) FROM audit.all_entries WHERE action = 'identity.password.set' AND details->>'via' IN ('change', 'reset')
            AND (actor_id = u.id OR target_id = u.id::text) AND at > $3::timestamptz - interval '72 hours') AS password_changed_at,
-       (SELECT max(at) FROM audit.entries WHERE action IN ('identity.account.locked', 'identity.account.unlocked')
+       (SELECT max(at) FROM audit.all_entries WHERE action IN ('identity.account.locked', 'identity.account.unlocked')
            AND target_id = u.id::text AND at > $3::timestamptz - interval '7 days') AS lock_event_at,
-       EXISTS (SELECT 1 FROM audit.entries WHERE action = 'detection.ip.blocked' AND target_id = $2) AS ip_blocked_before,
+       EXISTS (SELECT 1 FROM audit.all_entries WHERE action = 'detection.ip.blocked' AND target_id = $2) AS ip_blocked_before,
        (SELECT coalesce(array_agg(DISTINCT list), '{}') FROM risk.list_entries
          WHERE $4::inet IS NOT NULL AND range >>= $4::inet) AS lists,
        ${
@@ -126,7 +126,7 @@ export async function loadFeatures(q: Queryable, f: FeatureQuery): Promise<Loade
               (SELECT max(at) FROM risk.assessments WHERE session_id = $5 AND stage = 'reveal' AND outcome = 'challenged'
                   AND at > $3::timestamptz - interval '10 minutes') AS open_demand_at,
               (WITH rv AS (
-                 SELECT at, details->>'ownerId' AS owner, details->>'purpose' AS purpose FROM audit.entries
+                 SELECT at, details->>'ownerId' AS owner, details->>'purpose' AS purpose FROM audit.all_entries
                   WHERE actor_id = u.id AND action = 'vault.record.revealed' AND at > $3::timestamptz - interval '30 days'),
                hourly AS (
                  SELECT date_trunc('hour', at) AS h, count(*) AS n FROM rv
