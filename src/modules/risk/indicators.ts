@@ -250,7 +250,7 @@ export const indicators: readonly Indicator[] = [
       return {
         evidence: {
           km: Math.round(km),
-          hours: Math.round(hours * 10) / 10,
+          hours: Math.round(hours * 100) / 100,
           kmh: Math.round(kmh),
           from: last.country,
           to: f.ip.country,

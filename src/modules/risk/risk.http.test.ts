@@ -354,7 +354,9 @@ describe('IAM-14 lists, replay, permissions and personal data', () => {
       for (const planted of [LONDON, SYDNEY, TOR_EXIT, '175.45.176.10', 'PlantedAgent', 'Mozilla', 'python-requests'])
         expect(dump).not.toContain(planted);
     }
-    const audit = JSON.stringify(await t.testDb.superuser(`SELECT * FROM audit.all_entries WHERE action LIKE 'risk.%'`));
+    const audit = JSON.stringify(
+      await t.testDb.superuser(`SELECT * FROM audit.all_entries WHERE action LIKE 'risk.%'`),
+    );
     expect(audit).not.toContain(LONDON);
     expect(audit).not.toContain('PlantedAgent');
   });

@@ -285,6 +285,7 @@ export interface ListFilter {
   stage?: Stage | undefined;
   decision?: AssessmentRow['decision'] | undefined;
   requestId?: string | undefined;
+  sessionId?: string | undefined;
   before?: Date | undefined;
   limit: number;
 }
@@ -300,6 +301,7 @@ export async function listAssessments(q: Queryable, f: ListFilter): Promise<Asse
   if (f.stage) add('stage = ?', f.stage);
   if (f.decision) add('decision = ?', f.decision);
   if (f.requestId) add('request_id = ?', f.requestId);
+  if (f.sessionId) add('session_id = ?', f.sessionId);
   if (f.before) add('at < ?', f.before);
   params.push(f.limit);
   const { rows } = await q.query(

@@ -33,7 +33,7 @@ export function riskRoutes(deps: { risk: RiskService; guard: Guard }) {
         preHandler: guard('alerts.read'),
         schema: {
           tags,
-          summary: 'Risk assessments, newest first (filter by user, stage, decision, request id)',
+          summary: 'Risk assessments, newest first (filter by user, stage, decision, request or session id)',
           querystring: listAssessmentsQuery,
           response: { 200: z.object({ items: z.array(assessmentSchema) }), ...errs },
         },
@@ -46,6 +46,7 @@ export function riskRoutes(deps: { risk: RiskService; guard: Guard }) {
             stage: q.stage,
             decision: q.decision,
             requestId: q.requestId,
+            sessionId: q.sessionId,
             before: q.before ? new Date(q.before) : undefined,
             limit: q.limit,
           }),

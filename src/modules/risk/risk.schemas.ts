@@ -41,6 +41,7 @@ export const listAssessmentsQuery = z.strictObject({
   stage: stageSchema.optional(),
   decision: decisionSchema.optional(),
   requestId: z.string().max(100).optional(),
+  sessionId: z.uuid().optional(),
   before: z.iso.datetime().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });

@@ -11,6 +11,7 @@ import {
 } from '../components/icons.tsx';
 import { smsOutboxInUse } from '../features/admin/sms-outbox.api.ts';
 import { IconMessage } from '../features/mfa/mfa-icons.tsx';
+import { riskNavItems } from '../features/risk/routes.tsx';
 import { vaultNavItems } from '../features/vault/routes.tsx';
 import { holdsAny } from './permissions.ts';
 
@@ -37,6 +38,7 @@ export interface NavItem {
 export const navItems: NavItem[] = [
   { label: 'Home', path: '/', icon: IconHome },
   ...vaultNavItems,
+  ...riskNavItems,
   { label: 'Users', path: '/users', icon: IconUsers, permission: 'users.read' },
   {
     label: 'Approvals',

@@ -7,6 +7,7 @@ import { AuditPage } from '../features/audit/AuditPage.tsx';
 import { LoginPage } from '../features/auth/LoginPage.tsx';
 import { EnrollPage } from '../features/enroll/EnrollPage.tsx';
 import { HomePage } from '../features/home/HomePage.tsx';
+import { riskRouteObjects } from '../features/risk/routes.tsx';
 import { IpAllowlistPage } from '../features/settings/IpAllowlistPage.tsx';
 import { ServiceTokensPage } from '../features/settings/ServiceTokensPage.tsx';
 import { SetupPage } from '../features/setup/SetupPage.tsx';
@@ -102,6 +103,7 @@ export const router = createBrowserRouter([
                 ),
               },
               ...vaultRouteObjects,
+              ...riskRouteObjects,
               { path: '/account', element: <AccountPage /> },
               { path: '/settings', element: <Navigate to="/settings/ip-allowlist" replace /> },
               { path: '*', element: <NotFoundPage /> },

@@ -1,6 +1,7 @@
 import { Badge, Code, Drawer, Stack, Table, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { formatDateTime } from '../../lib/format.ts';
+import { RiskForAuditEvent } from '../risk/RiskForAuditEvent.tsx';
 import { outcomeColor } from './AuditTable.tsx';
 import type { AuditEvent } from './audit.api.ts';
 
@@ -47,6 +48,7 @@ export function AuditEventDrawer({ event, onClose }: { event: AuditEvent | null;
                 : 'No details recorded.'}
             </Code>
           </div>
+          <RiskForAuditEvent event={event} />
         </Stack>
       )}
     </Drawer>
