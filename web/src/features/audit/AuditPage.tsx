@@ -1,33 +1,51 @@
-import { Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Button, Center, Group, Loader, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
+import { useAccess } from '../../app/permissions.ts';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconListCheck } from '../../components/icons.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { AuditCheckpointPanel } from './AuditCheckpointPanel.tsx';
 import { AuditEventDrawer } from './AuditEventDrawer.tsx';
 import { AuditFiltersBar } from './AuditFiltersBar.tsx';
 import { AuditTable } from './AuditTable.tsx';
 import { AuditVerifyPanel } from './AuditVerifyPanel.tsx';
 import type { AuditEvent } from './audit.api.ts';
-import { useAuditEvents } from './audit.api.ts';
-import { useAuditFilters } from './audit-filters.ts';
+import { AUDIT_EXPORT_URL, useAuditEvents } from './audit.api.ts';
+import { hasAuditFilters, useAuditFilters } from './audit-filters.ts';
 
-/** `/audit`: the log newest first, filtered from the URL, paged by sequence number, with a chain check. */
+/**
+ * `/audit`: the log newest first, filtered from the URL (action, outcome, actor, time range), paged by sequence
+ * number; the integrity check, the latest signed checkpoint's fingerprint, and the bundle download.
+ */
 export function AuditPage() {
   const [filters, setFilters] = useAuditFilters();
   const events = useAuditEvents(filters);
   const [open, setOpen] = useState<AuditEvent | null>(null);
 
   const items = events.data?.pages.flatMap((p) => p.items) ?? [];
-  const filtered = Boolean(filters.action || filters.outcome);
+  const filtered = hasAuditFilters(filters);
+  const { holds } = useAccess();
 
   return (
     <Stack gap="lg">
       <title>Audit log · Strongroom</title>
-      <div>
-        <Title order={2}>Audit log</Title>
-        <Text c="dimmed">Who did what, when, and with what outcome. Newest entries first.</Text>
-      </div>
-      <AuditVerifyPanel />
+      <PageHeader
+        title="Audit log"
+        description="Who did what, when, and with what outcome. Newest entries first."
+        actions={
+          holds('audit.export') && (
+            // a plain link: the browser streams the bundle to disk with the session cookie (the export is audited)
+            <Button component="a" href={AUDIT_EXPORT_URL} download variant="light" data-testid="audit-export">
+              Export bundle
+            </Button>
+          )
+        }
+      />
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+        <AuditVerifyPanel />
+        <AuditCheckpointPanel />
+      </SimpleGrid>
       <AuditFiltersBar value={filters} onChange={setFilters} />
       {events.isPending && (
         <Center py="xl">
@@ -43,7 +61,7 @@ export function AuditPage() {
           title={filtered ? 'No entries match these filters' : 'The audit log is empty'}
           description={
             filtered
-              ? 'Check the action name (it must match exactly), or clear the filters.'
+              ? 'Check the action name and the actor id (both must match exactly) and the time range, or clear the filters.'
               : 'Entries appear as soon as anyone signs in or changes something.'
           }
         />

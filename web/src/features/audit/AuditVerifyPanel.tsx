@@ -12,6 +12,22 @@ function headText(head: unknown): string {
   return typeof head === 'string' ? head : JSON.stringify(head);
 }
 
+/** What each reason the verifier gives means, in words (the code is shown too, for a ticket or a search). */
+const reasonText: Record<string, string> = {
+  hash_mismatch: 'the entry was changed after it was written',
+  chain_broken: 'the entry does not link to the one before it',
+  gap: 'the entry is missing',
+  head_mismatch: 'entries after it are missing (the log ends early)',
+  truncated: 'entries from here on are missing: the log ends before its last signed checkpoint',
+  checkpoint_mismatch: 'the entries do not give the root a signed checkpoint records',
+  checkpoint_signature_invalid: 'a checkpoint signature does not verify',
+  checkpoint_inconsistent: 'a checkpoint does not extend the one before it',
+  trusted_checkpoint_mismatch: 'the log differs from the checkpoint kept off the database',
+  tombstone_signature_invalid: 'a retention tombstone signature does not verify',
+  tombstone_mismatch: 'a retention tombstone does not match its own tree',
+  pruned_inside_retention: 'entries were pruned before the 90-day minimum',
+};
+
 function Result({ result, checkedAt }: { result: AuditVerifyResult; checkedAt: number }) {
   if (result.valid) {
     return (
@@ -21,7 +37,10 @@ function Result({ result, checkedAt }: { result: AuditVerifyResult; checkedAt: n
             Intact
           </Badge>
           <Text size="sm">
-            {result.entries.toLocaleString()} {result.entries === 1 ? 'entry' : 'entries'} checked, chain unbroken.
+            {result.entries.toLocaleString()} {result.entries === 1 ? 'entry' : 'entries'} checked, chain unbroken
+            {result.checkpoints !== undefined &&
+              `, ${result.checkpoints} signed ${result.checkpoints === 1 ? 'checkpoint' : 'checkpoints'} match`}
+            {result.tombstones ? `, ${result.tombstones} retention tombstones signed` : ''}.
           </Text>
         </Group>
         <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
@@ -37,7 +56,8 @@ function Result({ result, checkedAt }: { result: AuditVerifyResult; checkedAt: n
           Broken
         </Badge>
         <Text size="sm">
-          First bad entry <Code>{result.firstBadSeq}</Code>: {result.reason}
+          First bad entry <Code>{result.firstBadSeq}</Code>: {reasonText[result.reason] ?? result.reason}{' '}
+          <Code fz="xs">{result.reason}</Code>
         </Text>
       </Group>
       <Text size="xs" c="dimmed">
@@ -62,7 +82,8 @@ export function AuditVerifyPanel() {
             Integrity
           </Title>
           <Text size="sm" c="dimmed">
-            Each entry is linked to the one before by a SHA-256 hash; any change breaks the chain.
+            Each entry is linked to the one before by a SHA-256 hash and covered by signed Merkle checkpoints; any
+            change, gap or cut tail is named.
           </Text>
         </div>
         <Button onClick={run} loading={verify.isFetching} variant="light">

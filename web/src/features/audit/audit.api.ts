@@ -24,12 +24,43 @@ export interface AuditEventsPage {
 }
 
 export type AuditVerifyResult =
-  | { valid: true; entries: number; head: { seq: number; hash: string } | string | null }
+  | {
+      valid: true;
+      entries: number;
+      head: { seq: number; hash: string } | string | null;
+      checkpoints?: number;
+      tombstones?: number;
+      /** Entries 1…n were pruned by retention under signed tombstones. */
+      prunedThrough?: number;
+    }
   | { valid: false; firstBadSeq: number; reason: string; entries?: number };
+
+/** A signed checkpoint exactly as the server files and mails it (save it to check a bundle against it). */
+export interface SignedCheckpoint {
+  body: { format: string; treeSize: number; rootHash: string; headHash: string; at: string; keyId: string };
+  signature: string;
+  publicKey: string;
+  consistency: { from: number; path: string[] } | null;
+  fingerprint: string;
+}
+
+export interface AuditStatus {
+  head: { seq: number; hash: string } | null;
+  pending: number;
+  oldestPendingMs: number | null;
+  latestCheckpoint: SignedCheckpoint | null;
+  retention: { days: number; cutoff: string; prunedThrough: number; lastPrunedAt: string | null };
+  checkpointEmail: boolean;
+}
 
 export interface AuditEventFilters {
   action: string;
   outcome: string;
+  /** An actor id (user, service token…), matched exactly. */
+  actorId: string;
+  /** ISO instants: entries at or after `from`, before `to`. */
+  from: string;
+  to: string;
 }
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -38,14 +69,14 @@ export const AUDIT_PAGE_SIZE = 50;
  * Newest first, paged by `before` = seq; the server filters (action exactly, outcome by value). Reading the
  * log is itself audited (`audit.log.read`), so pages are fetched on demand and never on window focus.
  */
-export function useAuditEvents({ action, outcome }: AuditEventFilters) {
+export function useAuditEvents({ action, outcome, actorId, from, to }: AuditEventFilters) {
   return useInfiniteQuery({
-    queryKey: ['audit', 'events', { action, outcome }],
+    queryKey: ['audit', 'events', { action, outcome, actorId, from, to }],
     initialPageParam: undefined as number | undefined,
     queryFn: ({ pageParam, signal }) =>
       api.get<AuditEventsPage>(
         '/api/v1/audit/events',
-        { action, outcome, limit: AUDIT_PAGE_SIZE, before: pageParam },
+        { action, outcome, actorId, from, to, limit: AUDIT_PAGE_SIZE, before: pageParam },
         signal,
       ),
     getNextPageParam: (last) => nextBeforeOf(last),
@@ -68,3 +99,15 @@ export function useAuditVerify(enabled: boolean) {
     staleTime: 0,
   });
 }
+
+/** The latest signed checkpoint (fingerprint), the integrator lag and the retention state; cheap, so kept fresh. */
+export function useAuditStatus() {
+  return useQuery({
+    queryKey: ['audit', 'status'],
+    queryFn: ({ signal }) => api.get<AuditStatus>('/api/v1/audit/status', undefined, signal),
+    refetchInterval: 15_000,
+  });
+}
+
+/** Where the browser downloads the bundle from: a plain GET with the session cookie, streamed to disk. */
+export const AUDIT_EXPORT_URL = '/api/v1/audit/export';
