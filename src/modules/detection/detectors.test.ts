@@ -48,16 +48,10 @@ describe('count and enumeration', () => {
 
   it('enumeration needs many reveals covering most hits with several reveals per search', () => {
     const d = { kind: 'enumeration', windowSeconds: 900, minReveals: 5, ratio: 0.8 } as const;
-    expect(judgeEnumeration(d, 8, [{ returned: 10 }]).fires).toBe(true);
-    expect(judgeEnumeration(d, 7, [{ returned: 10 }]).fires).toBe(false); // 70 %
+    expect(judgeEnumeration(d, 8, 1, 10).fires).toBe(true);
+    expect(judgeEnumeration(d, 7, 1, 10).fires).toBe(false); // 70 %
     // a busy analyst: one search, one reveal, eight times over
-    expect(
-      judgeEnumeration(
-        d,
-        8,
-        Array.from({ length: 8 }, () => ({ returned: 1 })),
-      ).fires,
-    ).toBe(false);
+    expect(judgeEnumeration(d, 8, 8, 8).fires).toBe(false);
   });
 });
 

@@ -50,18 +50,13 @@ export function judgeBaseline(d: BaselineDetector, history: readonly number[], c
  * reveals per search. Someone answering one request per search (search an email, reveal that one record) has
  * as many searches as reveals and never fires this, however busy they are.
  */
-export function judgeEnumeration(
-  d: EnumerationDetector,
-  reveals: number,
-  searches: readonly { returned: number }[],
-): Judgement {
-  const hits = searches.reduce((a, s) => a + s.returned, 0);
+export function judgeEnumeration(d: EnumerationDetector, reveals: number, searches: number, hits: number): Judgement {
   const coverage = hits ? reveals / hits : 0;
-  const fires = reveals >= d.minReveals && hits > 0 && coverage >= d.ratio && reveals >= 2 * searches.length;
+  const fires = reveals >= d.minReveals && hits > 0 && coverage >= d.ratio && reveals >= 2 * searches;
   return {
     fires,
     observed: reveals,
     limit: d.minReveals,
-    basis: `${reveals} reveals after ${searches.length} searches returning ${hits} hits (coverage ${(coverage * 100).toFixed(0)} %, needs ≥ ${d.minReveals} reveals, ≥ ${Math.round(d.ratio * 100)} % coverage and ≥ 2 reveals per search)`,
+    basis: `${reveals} reveals after ${searches} searches returning ${hits} hits (coverage ${(coverage * 100).toFixed(0)} %, needs ≥ ${d.minReveals} reveals, ≥ ${Math.round(d.ratio * 100)} % coverage and ≥ 2 reveals per search)`,
   };
 }

@@ -52,6 +52,7 @@ export const windowOf = (r: Rule) =>
 
 export function createDetectionEngine(deps: DetectionDeps) {
   const { db, clock, audit } = deps;
+  const histories = new Map<string, { bucket: number; history: number[] }>();
 
   /** Which subject an entry counts against for this rule, or null when the rule does not apply to it. */
   function subjectOf(rule: Rule, e: PublishedAuditEntry): { column: string; subject: Subject } | null {
@@ -70,7 +71,7 @@ export function createDetectionEngine(deps: DetectionDeps) {
   async function hitsOf(rule: Rule, column: string, key: string, since: Date, limit: number): Promise<HitRow[]> {
     const { rows } = await db.query<HitRow>(
       `SELECT at, action, target_id, details FROM ${AUDIT_ENTRIES}
-        WHERE ${column} = $1 AND action = ANY($2::text[]) AND at > $3 ORDER BY at DESC LIMIT $4`,
+        WHERE ${column} = $1 AND action = ANY($2::text[]) AND at > $3 LIMIT $4`,
       [key, [...rule.actions], since, limit],
     );
     return rows.filter((r) => matches(rule, r.details));
@@ -87,28 +88,38 @@ export function createDetectionEngine(deps: DetectionDeps) {
       );
     }
     if (d.kind === 'enumeration') {
-      const { rows } = await db.query<HitRow>(
-        `SELECT at, action, target_id, details FROM ${AUDIT_ENTRIES}
-          WHERE actor_id = $1 AND action IN ('vault.record.revealed', 'vault.record.searched') AND at > $2
-          ORDER BY at DESC LIMIT 2000`,
+      // counts only: a busy user's window can hold thousands of entries
+      const { rows } = await db.query<{ reveals: string; searches: string; hits: string | null }>(
+        `SELECT count(DISTINCT target_id) FILTER (WHERE action = 'vault.record.revealed') AS reveals,
+                count(*) FILTER (WHERE action = 'vault.record.searched') AS searches,
+                sum((details->>'returned')::int) FILTER (WHERE action = 'vault.record.searched') AS hits
+           FROM ${AUDIT_ENTRIES}
+          WHERE actor_id = $1 AND action IN ('vault.record.revealed', 'vault.record.searched') AND at > $2`,
         [key, new Date(now - d.windowSeconds * 1000)],
       );
-      const reveals = new Set(rows.filter((r) => r.action === 'vault.record.revealed').map((r) => r.target_id)).size;
-      const searches = rows
-        .filter((r) => r.action === 'vault.record.searched')
-        .map((r) => ({ returned: Number(r.details.returned ?? 0) }));
-      return judgeEnumeration(d, reveals, searches);
+      const r = rows[0];
+      return judgeEnumeration(d, Number(r?.reveals ?? 0), Number(r?.searches ?? 0), Number(r?.hits ?? 0));
     }
-    const bucketOf = (ms: number) => Math.floor(ms / 1000 / d.bucketSeconds);
-    const current = bucketOf(now);
-    const { rows } = await db.query<{ b: string; n: string }>(
-      `SELECT floor(extract(epoch FROM at) / $4)::bigint AS b, count(*) AS n FROM ${AUDIT_ENTRIES}
-        WHERE actor_id = $1 AND action = ANY($2::text[]) AND at > $3 GROUP BY 1`,
-      [key, [...rule.actions], new Date(now - d.historyDays * 86_400_000), d.bucketSeconds],
+    const current = Math.floor(now / 1000 / d.bucketSeconds);
+    const bucketStart = new Date(current * d.bucketSeconds * 1000);
+    // past buckets never change: the user's history is read once per bucket, then only the current count
+    const cacheKey = `${rule.id}|${rule.version}|${key}`;
+    let cached = histories.get(cacheKey);
+    if (!cached || cached.bucket !== current) {
+      const { rows } = await db.query<{ b: string; n: string }>(
+        `SELECT floor(extract(epoch FROM at) / $5)::bigint AS b, count(*) AS n FROM ${AUDIT_ENTRIES}
+          WHERE actor_id = $1 AND action = ANY($2::text[]) AND at > $3 AND at < $4 GROUP BY 1`,
+        [key, [...rule.actions], new Date(now - d.historyDays * 86_400_000), bucketStart, d.bucketSeconds],
+      );
+      cached = { bucket: current, history: rows.map((r) => Number(r.n)) };
+      if (histories.size > 50_000) histories.clear();
+      histories.set(cacheKey, cached);
+    }
+    const { rows } = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${AUDIT_ENTRIES} WHERE actor_id = $1 AND action = ANY($2::text[]) AND at >= $3`,
+      [key, [...rule.actions], bucketStart],
     );
-    const history = rows.filter((r) => Number(r.b) !== current).map((r) => Number(r.n));
-    const now_ = Number(rows.find((r) => Number(r.b) === current)?.n ?? 0);
-    return judgeBaseline(d, history, now_);
+    return judgeBaseline(d, cached.history, Number(rows[0]?.n ?? 0));
   }
 
   async function respond(rule: Rule, e: PublishedAuditEntry, subject: Subject, j: Judgement) {
@@ -220,13 +231,16 @@ export function createDetectionEngine(deps: DetectionDeps) {
   return {
     async onEvent(e: PublishedAuditEntry) {
       const rules = await deps.rules.forAction(e.action);
-      for (const rule of rules) {
-        if (!rule.enabled || !matches(rule, e.details as Record<string, unknown>)) continue;
-        const s = subjectOf(rule, e);
-        if (!s) continue;
-        const j = await judge(rule, s.column, s.subject.id);
-        if (j.fires) await respond(rule, e, s.subject, j);
-      }
+      // the rules of one event are judged together (reads only); responses run one after another
+      const judged = await Promise.all(
+        rules.map(async (rule) => {
+          if (!rule.enabled || !matches(rule, e.details as Record<string, unknown>)) return null;
+          const s = subjectOf(rule, e);
+          if (!s) return null;
+          return { rule, s, j: await judge(rule, s.column, s.subject.id) };
+        }),
+      );
+      for (const x of judged) if (x?.j.fires) await respond(x.rule, e, x.s.subject, x.j);
     },
   };
 }

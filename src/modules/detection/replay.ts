@@ -85,10 +85,9 @@ export function createReplay(deps: { db: Db; clock: Clock }) {
           while (at - (list[start] as Row).at.getTime() >= d.windowSeconds * 1000) start++;
           const recent = list.slice(start, i + 1);
           const reveals = new Set(recent.filter((x) => x.action === 'vault.record.revealed').map((x) => x.target_id));
-          const searches = recent
-            .filter((x) => x.action === 'vault.record.searched')
-            .map((x) => ({ returned: Number(x.details.returned ?? 0) }));
-          if (judgeEnumeration(d, reveals.size, searches).fires) fire(key, at);
+          const searches = recent.filter((x) => x.action === 'vault.record.searched');
+          const hits = searches.reduce((a, x) => a + Number(x.details.returned ?? 0), 0);
+          if (judgeEnumeration(d, reveals.size, searches.length, hits).fires) fire(key, at);
         }
       } else {
         const buckets = new Map<number, number>();

@@ -116,8 +116,14 @@ export function createRuleStore(deps: {
       ];
     },
     /** Stores new settings as the next version (merged over the current ones) and audits the change. */
-    async update(p: Principal, id: string, s: RuleSettings, ctx: RequestContext): Promise<Rule> {
-      const next = await this.preview(id, s);
+    async update(p: Principal, id: string, input: RuleSettings, ctx: RequestContext): Promise<Rule> {
+      const parsed = ruleSettingsSchema.safeParse(input);
+      if (!parsed.success)
+        throw new AppError('validation', 'detection.settings_invalid', 'These rule settings are out of range.', {
+          issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+        });
+      const s = parsed.data;
+      await this.preview(id, s); // refuses settings that do not fit the rule's detector
       const saved = await db.transaction(async (tx) => {
         // serialise changes to one rule: the version number is the primary key
         const { rows } = await tx.query<{ version: number; settings: RuleSettings }>(
@@ -147,7 +153,6 @@ export function createRuleStore(deps: {
         return rule;
       });
       cache = null;
-      void next;
       return saved;
     },
     invalidate() {

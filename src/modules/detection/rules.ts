@@ -24,7 +24,7 @@ export interface CountDetector {
 /**
  * The user's hits in the current bucket (an hour) against their own history: fires above mean + k·sd of the
  * buckets in which they were active over `historyDays` (once there are `minSamples` of them), never below
- * `minimum`, and always at `hardCap`.
+ * `minimum`, and always at `hardCap`. It counts every entry of the rule's actions (detail filters do not apply).
  */
 export interface BaselineDetector {
   kind: 'baseline';
