@@ -227,7 +227,12 @@ export function createAccessService(deps: AccessDeps) {
         action: 'access.allowlist.changed',
         outcome: 'success',
         target: { type: 'allowlist_entry', id },
-        details: { change: 'added', scope: input.userId ? 'user' : 'global' },
+        // a range of more than 65,536 addresses is a weakening change (detection rule security-weakened)
+        details: {
+          change: 'added',
+          scope: input.userId ? 'user' : 'global',
+          weakened: parsed.prefix < (cidr.includes(':') ? 48 : 16),
+        },
       });
       return { id, cidr };
     },

@@ -96,6 +96,7 @@ export const auditCatalogue = {
   'access.allowlist.changed': z.strictObject({
     change: z.enum(['added', 'removed']),
     scope: z.enum(['global', 'user']),
+    weakened: z.boolean().optional(),
   }),
   'access.ip.refused': z.strictObject({ permission, route: z.string().max(200) }),
   'access.role.created': z.strictObject({ permissions: z.array(permission).max(60) }),

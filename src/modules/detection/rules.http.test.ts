@@ -436,3 +436,21 @@ describe('alert detail (LOG-06)', () => {
     expect(JSON.stringify(d)).not.toContain('explained@example.test');
   });
 });
+
+describe('security-weakening settings (IAM-15)', () => {
+  it('an allow-list range wider than /16 raises an alert; a narrow one does not', async () => {
+    const u = await mk('listed@example.test', ['analyst']);
+    o = await fresh();
+    const before = (await alertsOf('security-weakened')).length;
+    const narrow = await as(o, 'POST', '/api/v1/ip-allowlist', {
+      payload: { cidr: '192.0.2.0/24', userId: u.userId, label: 'office' },
+    });
+    expect(narrow.statusCode).toBe(201);
+    expect((await alertsOf('security-weakened')).length).toBe(before);
+    const wide = await as(o, 'POST', '/api/v1/ip-allowlist', {
+      payload: { cidr: '10.0.0.0/8', userId: u.userId, label: 'everything' },
+    });
+    expect(wide.statusCode).toBe(201);
+    expect((await alertsOf('security-weakened')).length).toBe(before + 1);
+  });
+});
