@@ -3,6 +3,8 @@ import { useDisclosure } from '@mantine/hooks';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useApprovalsCount } from '../features/approvals/approvals.api.ts';
 import { useMe } from '../features/auth/auth.api.ts';
+import { useOpenAlertsCount } from '../features/detection/detection.api.ts';
+import { LockdownBanner } from '../features/detection/LockdownBanner.tsx';
 import { ElevationDialog } from '../features/elevation/ElevationDialog.tsx';
 import { ElevationRequiredWatcher } from '../features/elevation/ElevationRequiredWatcher.tsx';
 import { AppHeader } from './AppHeader.tsx';
@@ -16,7 +18,8 @@ export function AppLayout() {
   const location = useLocation();
   const items = visibleNavItems(me?.user.permissions ?? [], navItems, me?.user.dormantPermissions ?? []);
   const approvals = useApprovalsCount();
-  const badges: Record<NonNullable<NavItem['badge']>, number> = { approvals };
+  const alerts = useOpenAlertsCount();
+  const badges: Record<NonNullable<NavItem['badge']>, number> = { approvals, alerts };
 
   const isActive = (path: string) =>
     path === '/' ? location.pathname === '/' : location.pathname === path || location.pathname.startsWith(`${path}/`);
@@ -85,6 +88,7 @@ export function AppLayout() {
         )}
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
+        <LockdownBanner />
         <Outlet />
       </AppShell.Main>
       <ElevationDialog />

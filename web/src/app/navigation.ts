@@ -10,6 +10,7 @@ import {
   IconUsers,
 } from '../components/icons.tsx';
 import { smsOutboxInUse } from '../features/admin/sms-outbox.api.ts';
+import { detectionNavItems, detectionSettingsNavItems } from '../features/detection/routes.tsx';
 import { IconMessage } from '../features/mfa/mfa-icons.tsx';
 import { riskNavItems } from '../features/risk/routes.tsx';
 import { vaultNavItems } from '../features/vault/routes.tsx';
@@ -30,7 +31,7 @@ export interface NavItem {
   /** Entries with the same section are grouped under that heading, after the unsectioned ones. */
   section?: string;
   /** A count shown beside the label (what waits for this person). */
-  badge?: 'approvals';
+  badge?: 'approvals' | 'alerts';
   /** Shown only while this says yes (a screen that exists on some installs only). */
   available?: () => boolean;
 }
@@ -38,6 +39,7 @@ export interface NavItem {
 export const navItems: NavItem[] = [
   { label: 'Home', path: '/', icon: IconHome },
   ...vaultNavItems,
+  ...detectionNavItems,
   ...riskNavItems,
   { label: 'Users', path: '/users', icon: IconUsers, permission: 'users.read' },
   {
@@ -70,6 +72,7 @@ export const navItems: NavItem[] = [
     section: 'Settings',
     available: smsOutboxInUse,
   },
+  ...detectionSettingsNavItems,
   { label: 'My account', path: '/account', icon: IconUserCircle, section: 'You' },
 ];
 

@@ -5,6 +5,7 @@ import { ApprovalsPage } from '../features/approvals/ApprovalsPage.tsx';
 import { approverPermissions } from '../features/approvals/approvals.api.ts';
 import { AuditPage } from '../features/audit/AuditPage.tsx';
 import { LoginPage } from '../features/auth/LoginPage.tsx';
+import { detectionRouteObjects } from '../features/detection/routes.tsx';
 import { EnrollPage } from '../features/enroll/EnrollPage.tsx';
 import { HomePage } from '../features/home/HomePage.tsx';
 import { riskRouteObjects } from '../features/risk/routes.tsx';
@@ -103,6 +104,7 @@ export const router = createBrowserRouter([
                 ),
               },
               ...vaultRouteObjects,
+              ...detectionRouteObjects,
               ...riskRouteObjects,
               { path: '/account', element: <AccountPage /> },
               { path: '/settings', element: <Navigate to="/settings/ip-allowlist" replace /> },
