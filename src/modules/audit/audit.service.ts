@@ -55,24 +55,54 @@ export type VerifyResult =
   | { valid: false; firstBadSeq: string; reason: string; entries: number };
 
 /**
- * Role separation check (LOG-02): the application's database role should only INSERT and SELECT audit rows. A role
- * that may UPDATE, DELETE or TRUNCATE them, or a superuser (who can disable the triggers), is reported at start-up.
+ * Role separation check (LOG-02): the application's database role should only INSERT and SELECT the signed parts of
+ * the log (entries, checkpoints, tombstones); pruning goes through `audit.prune_through()`, which runs with its
+ * owner's rights. A role that may UPDATE, DELETE or TRUNCATE them, that owns them or may create triggers on them
+ * (and so could disable the guards), or a superuser, is reported at start-up.
  */
 export async function auditPrivilegeWarnings(q: Queryable): Promise<string[]> {
-  const { rows } = await q.query<{ su: boolean; upd: boolean; del: boolean; trunc: boolean; who: string }>(
-    `SELECT r.rolsuper AS su, current_user AS who,
-            has_table_privilege('audit.entries', 'UPDATE') AS upd,
-            has_table_privilege('audit.entries', 'DELETE') AS del,
-            has_table_privilege('audit.entries', 'TRUNCATE') AS trunc
-       FROM pg_roles r WHERE r.rolname = current_user`,
+  const { rows } = await q.query<{
+    who: string;
+    su: boolean;
+    tbl: string;
+    upd: boolean;
+    del: boolean;
+    trunc: boolean;
+    trig: boolean;
+    owns: boolean;
+  }>(
+    `SELECT current_user AS who, r.rolsuper AS su, t.tbl,
+            has_table_privilege(t.tbl, 'UPDATE') AS upd,
+            has_table_privilege(t.tbl, 'DELETE') AS del,
+            has_table_privilege(t.tbl, 'TRUNCATE') AS trunc,
+            has_table_privilege(t.tbl, 'TRIGGER') AS trig,
+            pg_has_role(current_user, c.relowner, 'USAGE') AS owns
+       FROM pg_roles r
+       CROSS JOIN unnest(ARRAY['audit.entries', 'audit.checkpoints', 'audit.tombstones']) AS t(tbl)
+       JOIN pg_class c ON c.oid = t.tbl::regclass
+      WHERE r.rolname = current_user`,
   );
-  const r = rows[0];
-  if (!r) return [];
+  const first = rows[0];
+  if (!first) return [];
   const out: string[] = [];
-  if (r.su) out.push(`database role "${r.who}" is a superuser: it could disable the audit triggers`);
-  const rights = [r.upd && 'UPDATE', r.del && 'DELETE', r.trunc && 'TRUNCATE'].filter(Boolean);
-  if (rights.length)
-    out.push(`database role "${r.who}" may ${rights.join(', ')} audit rows (the triggers still refuse it)`);
+  if (first.su) out.push(`database role "${first.who}" is a superuser: it could disable the audit triggers`);
+  for (const r of rows) {
+    if (r.owns && !r.su) {
+      out.push(
+        `database role "${r.who}" owns ${r.tbl}: it could disable its triggers (run migrations as another role)`,
+      );
+    }
+    const rights = [r.upd && 'UPDATE', r.del && 'DELETE', r.trunc && 'TRUNCATE', r.trig && 'TRIGGER'].filter(Boolean);
+    if (rights.length && !r.su && !r.owns) {
+      out.push(`database role "${r.who}" may ${rights.join(', ')} ${r.tbl} (the triggers still refuse changes)`);
+    }
+  }
+  // the superuser or owner case already says everything; name the table rights only for the first table then
+  if (first.su || first.owns) {
+    const rights = [first.upd && 'UPDATE', first.del && 'DELETE', first.trunc && 'TRUNCATE'].filter(Boolean);
+    if (rights.length)
+      out.push(`database role "${first.who}" may ${rights.join(', ')} audit rows (the triggers still refuse it)`);
+  }
   return out;
 }
 

@@ -163,8 +163,10 @@ export function createRetention(deps: {
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [through, first, cutoff, deps.retentionDays, body.prunedAt, JSON.stringify(body), signature],
     );
-    const deletedCheckpoints = await tx.query('DELETE FROM audit.checkpoints WHERE tree_size <= $1', [through]);
-    const deleted = await tx.query('DELETE FROM audit.entries WHERE seq >= $1 AND seq <= $2', [first, through]);
+    // through the owner-rights function: the server's role needs no DELETE on the log (role separation)
+    const pruned = (
+      await tx.query<{ entries: string; checkpoints: string }>('SELECT * FROM audit.prune_through($1)', [through])
+    ).rows[0];
     await deps.audit.append(tx, {
       action: 'audit.log.pruned',
       outcome: 'success',
@@ -172,8 +174,8 @@ export function createRetention(deps: {
       details: {
         fromSeq: first,
         throughSeq: through,
-        entries: deleted.rowCount,
-        checkpoints: deletedCheckpoints.rowCount,
+        entries: Number(pruned?.entries ?? 0),
+        checkpoints: Number(pruned?.checkpoints ?? 0),
         cutoffDay: cutoff.toISOString().slice(0, 10),
         retentionDays: deps.retentionDays,
       },
@@ -190,7 +192,7 @@ export function createRetention(deps: {
     return {
       fromSeq: first,
       throughSeq: through,
-      entries: deleted.rowCount,
+      entries: Number(pruned?.entries ?? 0),
       cutoff: body.cutoff,
       destroyedKeyEpochs: destroyed,
       tombstone: { body, signature: signature.toString('base64') },
