@@ -15,7 +15,13 @@ import {
   type PublishedAuditEntry,
   type Retention,
 } from './modules/audit/index.ts';
-import { type Alerts, type Blocklist, createDetection, type Detection } from './modules/detection/index.ts';
+import {
+  type Alerts,
+  type Blocklist,
+  createDetection,
+  createRedisCounter,
+  type Detection,
+} from './modules/detection/index.ts';
 import { createIdentityService, type IdentityService } from './modules/identity/index.ts';
 import {
   createDevOutboxSmsSender,
@@ -89,16 +95,6 @@ export interface CoreOptions {
   logger?: Logger;
   /** An already opened database (tests); otherwise opened from the config. */
   db?: Db;
-}
-
-/** Request-rate counters shared by every node through Redis (INCR + EXPIRE in one round trip). */
-function redisCounter(r: Redis) {
-  return {
-    async incr(key: string, ttlSeconds: number) {
-      const res = await r.multi().incr(key).expire(key, ttlSeconds).exec();
-      return Number(res?.[0]?.[1] ?? 0);
-    },
-  };
 }
 
 export async function readVersion(): Promise<string> {
@@ -227,7 +223,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     audit,
     sealKey: keyring.derive('detection.secret-seal.v1'),
     contextKey: keyring.derive('detection.session-context.v1'),
-    shared: redis ? redisCounter(redis) : undefined,
+    shared: redis ? createRedisCounter(redis) : undefined,
     requestRateCapPerMinute: config.detection.requestRateCapPerMinute,
     heartbeatSeconds: config.detection.heartbeatSeconds,
     identity: {

@@ -12,6 +12,7 @@
  * rules decide the response, like for every other event.
  */
 import { createHmac } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { Principal, RequestContext } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/db.ts';
@@ -20,6 +21,18 @@ import type { AuditLog } from '../audit/index.ts';
 /** Shared counters (Redis) — optional; without it each node counts alone. */
 export interface SharedCounter {
   incr(key: string, ttlSeconds: number): Promise<number>;
+}
+
+/** Counters every node shares through Redis: INCR and EXPIRE in one round trip. */
+export function createRedisCounter(r: Pick<Redis, 'multi'>): SharedCounter {
+  return {
+    async incr(key, ttlSeconds) {
+      const res = await r.multi().incr(key).expire(key, ttlSeconds).exec();
+      const [err, n] = res?.[0] ?? [new Error('no reply'), 0];
+      if (err) throw err;
+      return Number(n);
+    },
+  };
 }
 
 export interface ActivitySettings {

@@ -1,5 +1,5 @@
 /** The detection module: the only file other modules import. */
-export type { SharedCounter } from './activity.ts';
+export { createRedisCounter, type SharedCounter } from './activity.ts';
 export { type Alerts, createAlerts } from './alerts.service.ts';
 export { type Blocklist, createBlocklist, DECISIONS_CHANNEL } from './blocklist.ts';
 export { detectionRoutes } from './detection.routes.ts';
