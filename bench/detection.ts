@@ -93,6 +93,8 @@ try {
   const benchCtx = { ip: '127.0.0.1', requestId: 'bench', route: 'bench' };
   await core.detection.rules.update(runner, 'retrieval-volume', { hardCap: 1_000_000, minimum: 100_000 }, benchCtx);
   await core.detection.rules.update(runner, 'enumeration', { minReveals: 1000 }, benchCtx);
+  // five account names per trial (the default is 20): the same rule and path, fewer requests per trial
+  await core.detection.rules.update(runner, 'many-accounts-per-ip', { threshold: 5 }, benchCtx);
 
   const reveal = () =>
     call(
