@@ -12,12 +12,12 @@ interface FeatureRow {
   last_login_at: Date | null;
   enrolled_at: Date | null;
   departure_at: Date | null;
-  roles: string[];
+  roles: string[] | null;
   profile: Record<string, unknown> | null;
   account_failures: string | number;
   ip_failures: string | number;
-  ip_accounts: string | number;
-  recent_verifications: string | number;
+  ip_accounts: string | number | null;
+  recent_verifications: string | number | null;
   refused_calls: string | number;
   recovery_used_at: Date | string | null;
   mfa_changed_at: Date | string | null;
@@ -92,29 +92,49 @@ const LOGIN_FAILURES = `'{auth.login.failed,auth.mfa.failed,auth.step_up.failed}
 
 export async function loadFeatures(q: Queryable, f: FeatureQuery): Promise<LoadedFeatures | undefined> {
   const isReveal = f.stage === 'reveal';
+  // only what the stage's indicators read: a reveal skips the sign-in-only counts (it is the hot path)
+  const login = (sql: string, as: string) => (isReveal ? `NULL AS ${as}` : `${sql} AS ${as}`);
   const { rows } = await q.query<FeatureRow>(
     `SELECT u.created_at, u.last_login_at, u.enrolled_at, u.departure_at,
-       (SELECT coalesce(array_agg(role), '{}') FROM access.role_assignments WHERE user_id = u.id) AS roles,
-       (SELECT to_jsonb(p) FROM risk.profiles p WHERE p.user_id = u.id) AS profile,
+       ${login(`(SELECT coalesce(array_agg(role), '{}') FROM access.role_assignments WHERE user_id = u.id)`, 'roles')},
+       ${login('(SELECT to_jsonb(p) FROM risk.profiles p WHERE p.user_id = u.id)', 'profile')},
        (SELECT count(*) FROM audit.all_entries WHERE actor_id = u.id AND action = ANY(${LOGIN_FAILURES})
            AND at > $3::timestamptz - interval '1 hour') AS account_failures,
        (SELECT count(*) FROM audit.all_entries WHERE ip_hash = $2 AND action IN ('auth.login.failed', 'auth.mfa.failed')
            AND at > $3::timestamptz - interval '1 hour') AS ip_failures,
-       (SELECT count(DISTINCT coalesce(target_id, actor_id::text)) FROM audit.all_entries
-         WHERE ip_hash = $2 AND action = 'auth.login.failed' AND at > $3::timestamptz - interval '1 hour') AS ip_accounts,
-       (SELECT count(*) FROM audit.all_entries WHERE actor_id = u.id AND action = 'auth.login.password_verified'
-           AND at > $3::timestamptz - interval '10 minutes') AS recent_verifications,
+       ${login(
+         `(SELECT count(DISTINCT coalesce(target_id, actor_id::text)) FROM audit.all_entries
+            WHERE ip_hash = $2 AND action = 'auth.login.failed' AND at > $3::timestamptz - interval '1 hour')`,
+         'ip_accounts',
+       )},
+       ${login(
+         `(SELECT count(*) FROM audit.all_entries WHERE actor_id = u.id AND action = 'auth.login.password_verified'
+            AND at > $3::timestamptz - interval '10 minutes')`,
+         'recent_verifications',
+       )},
        (SELECT count(*) FROM audit.all_entries WHERE actor_id = u.id AND action IN ('access.denied', 'auth.csrf.rejected')
            AND at > $3::timestamptz - interval '1 hour') AS refused_calls,
-       (SELECT max(at) FROM audit.all_entries WHERE actor_id = u.id AND action = 'auth.mfa.recovery_code_used'
-           AND at > $3::timestamptz - interval '7 days') AS recovery_used_at,
-       (SELECT max(at) FROM audit.all_entries
-         WHERE action IN ('identity.mfa.enrolled', 'identity.mfa.removed', 'identity.mfa.recovery_codes_generated')
-           AND (actor_id = u.id OR target_id = u.id::text) AND at > $3::timestamptz - interval '72 hours') AS mfa_changed_at,
-       (SELECT max(at) FROM audit.all_entries WHERE action = 'identity.password.set' AND details->>'via' IN ('change', 'reset')
-           AND (actor_id = u.id OR target_id = u.id::text) AND at > $3::timestamptz - interval '72 hours') AS password_changed_at,
-       (SELECT max(at) FROM audit.all_entries WHERE action IN ('identity.account.locked', 'identity.account.unlocked')
-           AND target_id = u.id::text AND at > $3::timestamptz - interval '7 days') AS lock_event_at,
+       ${login(
+         `(SELECT max(at) FROM audit.all_entries WHERE actor_id = u.id AND action = 'auth.mfa.recovery_code_used'
+            AND at > $3::timestamptz - interval '7 days')`,
+         'recovery_used_at',
+       )},
+       ${login(
+         `(SELECT max(at) FROM audit.all_entries
+            WHERE action IN ('identity.mfa.enrolled', 'identity.mfa.removed', 'identity.mfa.recovery_codes_generated')
+              AND (actor_id = u.id OR target_id = u.id::text) AND at > $3::timestamptz - interval '72 hours')`,
+         'mfa_changed_at',
+       )},
+       ${login(
+         `(SELECT max(at) FROM audit.all_entries WHERE action = 'identity.password.set' AND details->>'via' IN ('change', 'reset')
+            AND (actor_id = u.id OR target_id = u.id::text) AND at > $3::timestamptz - interval '72 hours')`,
+         'password_changed_at',
+       )},
+       ${login(
+         `(SELECT max(at) FROM audit.all_entries WHERE action IN ('identity.account.locked', 'identity.account.unlocked')
+            AND target_id = u.id::text AND at > $3::timestamptz - interval '7 days')`,
+         'lock_event_at',
+       )},
        EXISTS (SELECT 1 FROM audit.all_entries WHERE action = 'detection.ip.blocked' AND target_id = $2) AS ip_blocked_before,
        (SELECT coalesce(array_agg(DISTINCT list), '{}') FROM risk.list_entries
          WHERE $4::inet IS NOT NULL AND range >>= $4::inet) AS lists,
@@ -168,8 +188,8 @@ export async function loadFeatures(q: Queryable, f: FeatureQuery): Promise<Loade
     counts: {
       accountFailures: Number(r.account_failures),
       ipFailures: Number(r.ip_failures),
-      ipAccounts: Number(r.ip_accounts),
-      recentVerifications: Number(r.recent_verifications),
+      ipAccounts: Number(r.ip_accounts ?? 0),
+      recentVerifications: Number(r.recent_verifications ?? 0),
       refusedCalls: Number(r.refused_calls),
       recoveryUsedAt: toDate(r.recovery_used_at),
       mfaChangedAt: toDate(r.mfa_changed_at),

