@@ -7,9 +7,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { auditExport, auditProve, auditPrune, auditVerify } from './cli/audit.ts';
 import { init } from './cli/init.ts';
+import { riskImport } from './cli/risk.ts';
 import { serve } from './cli/serve.ts';
 import { approveUserAsHostOperator } from './cli/users.ts';
-import { riskImport } from './cli/risk.ts';
 import { keysRotate, keysStatus, recordsImport } from './cli/vault.ts';
 import { configVariables, loadConfig } from './config.ts';
 import { type InclusionProof, type SignedCheckpoint, verifyBundle, verifyProof } from './modules/audit/index.ts';
@@ -114,7 +114,7 @@ async function run(argv: string[]): Promise<number> {
       const out = required(values.out, '--out');
       const r = await auditExport(config, out);
       process.stdout.write(
-        `Exported ${r.entries} entries, ${r.checkpoints} signed checkpoints and ${r.tombstones ?? 0} retention tombstones to ${out}\n`,
+        `Exported ${r.entries} entries and ${r.checkpoints} signed checkpoints${r.tombstones ? ` (and ${r.tombstones} retention tombstones)` : ''} to ${out}\n`,
       );
       return 0;
     }
