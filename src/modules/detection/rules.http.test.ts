@@ -459,3 +459,44 @@ describe('security-weakening settings (IAM-15)', () => {
     expect((await alertsOf('security-weakened')).length).toBe(before + 1);
   });
 });
+
+describe('risk-engine findings (IAM-14, IAM-15)', () => {
+  const assessed = (userId: string, indicators: string[], decision: 'allow' | 'step_up' | 'deny' = 'allow') =>
+    t.core.db.transaction((tx) =>
+      t.core.audit.append(tx, {
+        action: 'risk.assessed',
+        outcome: decision === 'deny' ? 'denied' : 'success',
+        actor: { type: 'user', id: userId },
+        target: { type: 'risk_assessment', id: crypto.randomUUID() },
+        ip: '127.0.0.1',
+        requestId: 'risk-test',
+        details: {
+          assessmentId: crypto.randomUUID(),
+          stage: 'login',
+          score: decision === 'deny' ? 90 : 20,
+          decision,
+          outcome: decision === 'deny' ? 'denied' : 'allowed',
+          enforced: true,
+          indicators,
+        },
+      }),
+    );
+  const mine = (rule: string, userId: string) =>
+    t.testDb.superuser('SELECT severity FROM detection.alerts WHERE rule = $1 AND subject_id = $2', [rule, userId]);
+
+  it('IAM-15: impossible travel, a new country, an unusual hour, a dormant account and a denial each raise their alert; an ordinary sign-in none', async () => {
+    const u = await mk('traveller@example.test', ['analyst']);
+    await assessed(u.userId, []);
+    await assessed(u.userId, ['ua_missing']);
+    for (const rule of ['impossible-travel', 'new-country', 'unusual-hour', 'dormant-account', 'risk-denied'])
+      expect(await mine(rule, u.userId)).toEqual([]);
+    await assessed(u.userId, ['geo_impossible_travel', 'geo_new_country']);
+    expect(await mine('impossible-travel', u.userId)).toEqual([{ severity: 'high' }]);
+    expect(await mine('new-country', u.userId)).toEqual([{ severity: 'low' }]);
+    await assessed(u.userId, ['unusual_hour', 'dormant_account']);
+    expect(await mine('unusual-hour', u.userId)).toEqual([{ severity: 'low' }]);
+    expect(await mine('dormant-account', u.userId)).toEqual([{ severity: 'medium' }]);
+    await assessed(u.userId, ['ip_tor_exit'], 'deny');
+    expect(await mine('risk-denied', u.userId)).toEqual([{ severity: 'high' }]);
+  });
+});
