@@ -62,7 +62,23 @@ let pageA: Page;
 let pageB: Page;
 let alertId = '';
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
+/**
+ * From the top (a full-page capture of a scrolled page paints the fixed header halfway down), once dialogs have
+ * finished fading in. `tall` captures a taller window instead: a drawer scrolls inside the window, not the page.
+ */
+async function shot(page: Page, name: string, tall = false) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.mouse.move(0, 899); // no tooltip left open by the last click
+  await page.waitForTimeout(350);
+  if (!tall) {
+    await page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
+    return;
+  }
+  await page.setViewportSize({ width: 1366, height: 1800 });
+  await page.waitForTimeout(350);
+  await page.screenshot({ path: `e2e/artifacts/${name}.png` });
+  await page.setViewportSize({ width: 1366, height: 900 });
+}
 /** Notifications close by themselves after a few seconds; screenshots wait, so the page under them shows. */
 const quiet = (p: Page) => expect(p.locator('.mantine-Notification-root')).toHaveCount(0, { timeout: 15_000 });
 const url = (p: string) => `${server.baseUrl}${p}`;
@@ -283,7 +299,7 @@ test.describe
       await confirm.getByRole('button', { name: 'Lift block' }).click();
       await expect(confirm).toBeHidden();
       await expect(pageA.getByText('No address is blocked now')).toBeVisible();
-      await pageA.getByText(/^All, with expired/).click();
+      await pageA.getByText(/^All, with lifted and expired/).click();
       await expect(block).toContainText('Lifted');
       // C's address is let in again (the account stays locked: it answers 401 now, not 403)
       expect((await ctxC.request.get(url('/api/v1/me'))).status()).toBe(401);
@@ -313,7 +329,7 @@ test.describe
       await expect(drawer.getByTestId('replay-proposed-fires')).toHaveText('0');
       await expect(drawer.getByTestId('replay-delta')).toHaveText('−1');
       await expect(drawer.getByTestId('replay-chart').locator('svg')).toBeVisible();
-      await shot(pageA, '68-rule-replay');
+      await shot(pageA, '68-rule-replay', true);
 
       await drawer.getByRole('button', { name: 'Save as version 2' }).click();
       const confirm = pageA.getByRole('dialog', { name: `Save “${RULE_TITLE}” as version 2?` });
@@ -325,7 +341,7 @@ test.describe
       await expect(v2).toContainText('Weakened detection');
       await expect(v2).toContainText(A.name);
       await quiet(pageA);
-      await shot(pageA, '69-rule-version-2');
+      await shot(pageA, '69-rule-version-2', true);
       await pageA.getByRole('button', { name: 'Close the rule' }).click();
       await expect(row).toContainText('5 in 5 min per user');
       await expect(row).toContainText('v2');
@@ -430,6 +446,6 @@ test.describe
       await pageA.goto(url('/security/rules?rule=unauthorized-calls'));
       await pageA.getByTestId('rule-drawer').getByRole('button', { name: 'Replay last 30 days' }).click();
       await expect(pageA.getByTestId('replay-current-fires')).toHaveText('0');
-      await shot(pageA, '99-dark-rule');
+      await shot(pageA, '99-dark-rule', true);
     });
   });

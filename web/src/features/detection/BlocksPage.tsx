@@ -25,7 +25,7 @@ import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconInfo, IconLock } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { shortId } from '../../lib/format.ts';
+import { formatDateTime, shortId } from '../../lib/format.ts';
 import { PrivilegedButton } from '../elevation/PrivilegedButton.tsx';
 import { displayName, RoleBadges } from '../users/user-display.tsx';
 import type { Alert, BlockedIp } from './detection.api.ts';
@@ -91,7 +91,7 @@ function BlockedAddresses() {
           onChange={(v) => setShow(v as 'active' | 'all')}
           data={[
             { value: 'active', label: `In force (${activeCount})` },
-            { value: 'all', label: `All, with expired (${all.length})` },
+            { value: 'all', label: `All, with lifted and expired (${all.length})` },
           ]}
         />
       </Group>
@@ -157,7 +157,7 @@ function BlockedAddresses() {
                       </Tooltip>
                     </Table.Td>
                     <Table.Td>
-                      <Badge color={stateBadge[state].color} variant="light" tt="none">
+                      <Badge color={stateBadge[state].color} variant="light" tt="none" miw="max-content">
                         {stateBadge[state].label}
                       </Badge>
                     </Table.Td>
@@ -166,7 +166,7 @@ function BlockedAddresses() {
                       <Code fz="xs">{b.rule}</Code>
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm">
+                      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
                         {b.level} · {lengthOf(b.level)}
                       </Text>
                     </Table.Td>
@@ -223,8 +223,8 @@ function BlockedAddresses() {
         }
       >
         <Text size="sm">
-          Requests from the address <Code>{lifting?.ipHash}</Code> are accepted again at once, instead of at{' '}
-          {lifting && new Date(lifting.expiresAt).toLocaleString()}. It was blocked by the rule “
+          Requests from the address <Code>{lifting?.ipHash}</Code> are accepted again at once instead of from{' '}
+          {lifting && formatDateTime(lifting.expiresAt)}. It was blocked by the rule “
           {lifting && (ruleTitle(rules.data?.items, lifting.rule) ?? lifting.rule)}”. If it offends again, the next
           block lasts longer ({lifting && lengthOf(lifting.level + 1)}). The lift is recorded in the audit log.
         </Text>

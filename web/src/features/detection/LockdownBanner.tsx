@@ -25,26 +25,52 @@ export function Who({
   return <>{unknown}</>;
 }
 
-/** "by Sam Security", "automatically by the rule “The audit log failed verification”". */
+/** A person's name as plain text (for the banner, where a dimmed "(you)" would not be readable on red). */
+export function nameOf(
+  id: string | null | undefined,
+  people: ReadonlyMap<string, Person>,
+  meId: string | undefined,
+  unknown: string,
+): string {
+  const person = id ? people.get(id) : undefined;
+  const name = person ? person.name || person.email : undefined;
+  if (id && id === meId) return name ? `${name} (you)` : 'you';
+  return name ?? unknown;
+}
+
+/** "by Sam Security", "automatically by the rule “The audit log failed verification”"; `bare` leaves out "by". */
 export function EngagedBy({
   state,
   people,
   meId,
+  bare = false,
+  plain = false,
 }: {
   state: LockdownState;
   people: ReadonlyMap<string, Person>;
   meId: string | undefined;
+  bare?: boolean;
+  plain?: boolean;
 }) {
   const { holds } = useAccess();
   // Rule titles only for people who may read rules: a refused call would count against them.
   const rules = useRules(holds('alerts.read'));
   if (state.engagedByRule) {
     const title = rules.data?.items.find((r) => r.id === state.engagedByRule)?.title;
-    return <>automatically by the rule “{title ?? state.engagedByRule}”</>;
+    return (
+      <>
+        {bare ? 'The rule' : 'automatically by the rule'} “{title ?? state.engagedByRule}”
+      </>
+    );
   }
   return (
     <>
-      by <Who id={state.engagedBy} people={people} meId={meId} unknown="an incident responder" />
+      {bare ? '' : 'by '}
+      {plain ? (
+        nameOf(state.engagedBy, people, meId, 'an incident responder')
+      ) : (
+        <Who id={state.engagedBy} people={people} meId={meId} unknown="an incident responder" />
+      )}
     </>
   );
 }
@@ -81,12 +107,12 @@ export function LockdownBanner() {
         Revealing confidential records is closed to everyone except incident responders
         {responder ? ' (you are one: reveals stay open to you)' : ''}. In force since{' '}
         {state.engagedAt ? `${formatDateTime(state.engagedAt)} (${formatRelative(state.engagedAt)})` : 'now'},{' '}
-        <EngagedBy state={state} people={people.byId} meId={meId} />.
+        <EngagedBy state={state} people={people.byId} meId={meId} plain />.
       </Text>
       <Text size="sm" c="white" mt={4}>
         {state.liftRequestedBy ? (
           <>
-            <Who id={state.liftRequestedBy} people={people.byId} meId={meId} unknown="An owner" /> asked to lift it
+            {nameOf(state.liftRequestedBy, people.byId, meId, 'An owner')} asked to lift it
             {state.liftRequestedAt ? ` at ${formatDateTime(state.liftRequestedAt)}` : ''}; a second, different owner
             must confirm.
           </>

@@ -46,6 +46,7 @@ function durationText(from: string | undefined, to: string | null | undefined): 
   const ms = (to ? Date.parse(to) : Date.now()) - Date.parse(from);
   if (Number.isNaN(ms)) return '—';
   const min = Math.round(ms / 60_000);
+  if (min < 1) return 'under a minute';
   if (min < 60) return `${min} min`;
   if (min < 48 * 60) return `${Math.floor(min / 60)} h ${min % 60} min`;
   return `${Math.round(min / 1440)} days`;
@@ -118,14 +119,16 @@ function InactiveCard({ state, people }: { state: LockdownState; people: Readonl
           <List.Item key={c}>{c}</List.Item>
         ))}
       </List>
-      <PrivilegedButton
-        permission="lockdown.manage"
-        color="red"
-        leftSection={<IconShieldLock size={16} />}
-        onClick={() => setConfirming(true)}
-      >
-        Lock down now
-      </PrivilegedButton>
+      <Group>
+        <PrivilegedButton
+          permission="lockdown.manage"
+          color="red.8"
+          leftSection={<IconShieldLock size={16} />}
+          onClick={() => setConfirming(true)}
+        >
+          Lock down now
+        </PrivilegedButton>
+      </Group>
       {!holds('lockdown.manage') && (
         <Text size="sm" c="dimmed">
           Engaging a lock-down needs the “lockdown.manage” permission.
@@ -139,7 +142,7 @@ function InactiveCard({ state, people }: { state: LockdownState; people: Readonl
         }}
         title="Lock Strongroom down now?"
         confirmLabel="Lock down now"
-        color="red"
+        color="red.8"
         pending={engage.isPending}
         error={engage.error}
         onConfirm={() =>
@@ -197,8 +200,8 @@ function ActiveCard({ state, people }: { state: LockdownState; people: ReadonlyM
         </Badge>
       </Group>
       <Text size="sm" mb="md">
-        Since {formatDateTime(state.engagedAt)} ({formatRelative(state.engagedAt ?? '')}, for{' '}
-        {durationText(state.engagedAt, null)}), <EngagedBy state={state} people={people} meId={meId} />
+        Since {formatDateTime(state.engagedAt)} ({formatRelative(state.engagedAt ?? '')}),{' '}
+        <EngagedBy state={state} people={people} meId={meId} />
         {state.alertId && (
           <>
             {' '}
@@ -253,9 +256,11 @@ function ActiveCard({ state, people }: { state: LockdownState; people: ReadonlyM
           </Text>
         </Group>
       ) : (
-        <Button color={requested ? 'green' : 'orange'} onClick={() => setConfirming(true)}>
-          {requested ? 'Confirm and lift' : 'Ask to lift'}
-        </Button>
+        <Group>
+          <Button color={requested ? 'green.8' : 'orange.8'} onClick={() => setConfirming(true)}>
+            {requested ? 'Confirm and lift' : 'Ask to lift'}
+          </Button>
+        </Group>
       )}
       <ConfirmDialog
         opened={confirming}
@@ -265,7 +270,7 @@ function ActiveCard({ state, people }: { state: LockdownState; people: ReadonlyM
         }}
         title={requested ? 'Lift the lock-down?' : 'Ask to lift the lock-down?'}
         confirmLabel={requested ? 'Lift lock-down' : 'Ask to lift'}
-        color={requested ? 'green' : 'orange'}
+        color={requested ? 'green.8' : 'orange.8'}
         pending={lift.isPending}
         error={lift.error}
         errorTitle="The lock-down was not lifted"
@@ -350,7 +355,7 @@ function History({ people }: { people: ReadonlyMap<string, Person> }) {
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">
-                      <EngagedBy state={l} people={people} meId={meId} />
+                      <EngagedBy state={l} people={people} meId={meId} bare />
                     </Text>
                   </Table.Td>
                   <Table.Td>

@@ -23,7 +23,8 @@ export function ReplayChart({ current, proposed }: { current: ReplayResult; prop
   const days = dayAxis(Math.max(current.days, proposed.days));
   const cur = new Map(current.byDay.map((d) => [d.day, d.fires]));
   const pro = new Map(proposed.byDay.map((d) => [d.day, d.fires]));
-  const max = Math.max(1, ...days.map((d) => Math.max(cur.get(d) ?? 0, pro.get(d) ?? 0)));
+  const highest = Math.max(0, ...days.map((d) => Math.max(cur.get(d) ?? 0, pro.get(d) ?? 0)));
+  const max = Math.max(1, highest);
   const W = 600;
   const H = 120;
   const top = 14;
@@ -44,7 +45,7 @@ export function ReplayChart({ current, proposed }: { current: ReplayResult; prop
           <Text size="xs">As proposed</Text>
         </Group>
         <Text size="xs" c="dimmed">
-          Fires per day (UTC), highest {max}
+          {highest > 0 ? `Fires per day (UTC), highest ${highest}` : 'No fires in this period'}
         </Text>
       </Group>
       <svg

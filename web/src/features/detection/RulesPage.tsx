@@ -54,19 +54,31 @@ export function RulesPage() {
             {items.length} rules · {items.length - off} enforced
             {off > 0 ? ` · ${off} disabled or in monitor mode` : ''}
           </Text>
-          <Table.ScrollContainer minWidth={1150}>
-            <Table striped highlightOnHover verticalSpacing={8} data-testid="rules-table">
+          <Table.ScrollContainer minWidth={1000}>
+            <Table striped highlightOnHover verticalSpacing={8} layout="fixed" data-testid="rules-table">
               <caption>
                 <VisuallyHidden>Detection rules</VisuallyHidden>
               </caption>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th scope="col">Rule</Table.Th>
-                  <Table.Th scope="col">Detection point</Table.Th>
-                  <Table.Th scope="col">Fires at</Table.Th>
-                  <Table.Th scope="col">Responses</Table.Th>
-                  <Table.Th scope="col">Severity</Table.Th>
-                  <Table.Th scope="col">State</Table.Th>
+                  <Table.Th scope="col" w="22%">
+                    Rule
+                  </Table.Th>
+                  <Table.Th scope="col" w="25%">
+                    Detection point
+                  </Table.Th>
+                  <Table.Th scope="col" w="19%">
+                    Fires at
+                  </Table.Th>
+                  <Table.Th scope="col" w="16%">
+                    Responses
+                  </Table.Th>
+                  <Table.Th scope="col" w="8%">
+                    Severity
+                  </Table.Th>
+                  <Table.Th scope="col" w="10%">
+                    State
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -80,7 +92,7 @@ export function RulesPage() {
                       openRule(r.id);
                     }}
                   >
-                    <Table.Td maw={300}>
+                    <Table.Td>
                       <Anchor
                         component="button"
                         type="button"
@@ -95,15 +107,15 @@ export function RulesPage() {
                         <Code fz="xs">{r.id}</Code> v{r.version}
                       </Text>
                     </Table.Td>
-                    <Table.Td maw={320}>
+                    <Table.Td>
                       <Text size="sm" c="dimmed" lineClamp={3}>
                         {r.point}
                       </Text>
                     </Table.Td>
-                    <Table.Td maw={260}>
+                    <Table.Td>
                       <Text size="sm">{detectorSummary(r.detector)}</Text>
                     </Table.Td>
-                    <Table.Td maw={240}>
+                    <Table.Td>
                       <ResponseBadges responses={r.responses} />
                     </Table.Td>
                     <Table.Td>

@@ -2,6 +2,7 @@ import { Anchor, Badge, Code, Group, Text, Tooltip } from '@mantine/core';
 import { Link } from 'react-router';
 import { useAccess } from '../../app/permissions.ts';
 import { shortId } from '../../lib/format.ts';
+import { isUuid } from '../../lib/lists.ts';
 import { PersonText } from '../users/user-display.tsx';
 import type { Person } from '../users/users.api.ts';
 import type { Detector, ResponseKind, Rule } from './detection.api.ts';
@@ -175,9 +176,12 @@ export function SubjectText({
       </Tooltip>
     );
   }
+  // Other subjects are what a rule counted per target: a setting (a rule, the allow-list) or a typed account name.
+  const label = subject.type === 'account_name' ? 'Account name' : subject.type === 'system' ? 'Setting' : subject.type;
+  const long = isUuid(subject.id) || subject.id.length > 24;
   return (
     <Text size="sm" span>
-      {subject.type} <Code title={subject.id}>{shortId(subject.id)}</Code>
+      {label} <Code title={subject.id}>{long ? shortId(subject.id) : subject.id}</Code>
     </Text>
   );
 }
