@@ -1,11 +1,11 @@
 /**
  * Detection and response in Chromium against `npm start` on a fresh data directory (LOG-04, LOG-05, LOG-06,
- * NET-02, IAM-15, INC-03): owner A sets up Strongroom; owner B and analyst C join (through the API, as the team
- * journey does it through the screens). C makes three calls C may not make: the rule locks C, blocks C's
+ * NET-02, IAM-15, INC-03): owner A sets up Strongroom; owner B and analysts C and D join (through the API, as the
+ * team journey does it through the screens). C makes three calls C may not make: the rule locks C, blocks C's
  * address and raises an alert. A finds it in the Alerts queue (nav badge), reads why it fired, acknowledges
  * and resolves it with a review note; lifts the address block; replays a rule change over 30 days and saves
- * it as a new version; engages a lock-down (red banner on every page for everyone), asks to lift it, and B
- * confirms; adds an alert webhook (secret shown once). Screenshots: e2e/artifacts/60-… to 69-… and 90-… to 99-….
+ * it as a new version; engages a lock-down (red banner on every page, analyst D's too, whose screens make
+ * no refused call), asks to lift it, and B confirms; adds an alert webhook (secret shown once). Screenshots: e2e/artifacts/60-… to 69-… and 90-… to 99-….
  *
  * C reaches the server through a trusted proxy (`X-Forwarded-For`), so the address the rule blocks is C's and
  * not the 127.0.0.1 every browser here shares.
@@ -52,14 +52,20 @@ class Person {
 const A = new Person('ada.owner@example.test', 'Ada Owner', 'Vault-Keeper-Alpha-7');
 const B = new Person('bruno.owner@example.test', 'Bruno Second', 'Second-Keeper-Bravo-8');
 const C = new Person('cora.analyst@example.test', 'Cora Analyst', 'Analyst-Desk-Charlie-9');
+/** An analyst who only watches: the red banner reaches her too, and her screens make no call she may not make. */
+const D = new Person('dina.analyst@example.test', 'Dina Analyst', 'Analyst-Desk-Delta-10');
 const RULE_TITLE = 'Repeated refused (403) calls by a signed-in user';
 
 let server: StartedServer;
 let ctxA: BrowserContext;
 let ctxB: BrowserContext;
 let ctxC: BrowserContext;
+let ctxD: BrowserContext;
 let pageA: Page;
 let pageB: Page;
+let pageD: Page;
+/** Every answer D's browser got with status 403 (a refused call counts towards the rule that locks her). */
+const refusedForD: string[] = [];
 let alertId = '';
 
 /**
@@ -102,12 +108,17 @@ test.beforeAll(async ({ browser }) => {
   ctxA = await open();
   ctxB = await open();
   ctxC = await open({ 'X-Forwarded-For': C_ADDRESS });
+  ctxD = await open();
   pageA = await ctxA.newPage();
   pageB = await ctxB.newPage();
+  pageD = await ctxD.newPage();
+  pageD.on('response', (r) => {
+    if (r.status() === 403) refusedForD.push(r.url());
+  });
 });
 
 test.afterAll(async () => {
-  for (const ctx of [ctxA, ctxB, ctxC]) await ctx?.close();
+  for (const ctx of [ctxA, ctxB, ctxC, ctxD]) await ctx?.close();
   await server?.stop();
 });
 
@@ -170,7 +181,7 @@ test.describe
   .serial('detection and response: alerts, blocks, rules with replay, lock-down, webhooks', () => {
     test.setTimeout(180_000);
 
-    test('owner A sets up; owner B and analyst C join', async () => {
+    test('owner A sets up; owner B and analysts C and D join', async () => {
       expect(server.setupLink).toBeTruthy();
       await pageA.goto(server.setupLink as string);
       await pageA.getByLabel('Email', { exact: true }).fill(A.email);
@@ -188,6 +199,7 @@ test.describe
       await join(B, 'owner');
       await signInApi(ctxB.request, B);
       await join(C, 'analyst', B);
+      await join(D, 'analyst', B);
 
       // an owner sees the detection screens; the queue is empty and says what to do
       const nav = pageA.getByRole('navigation', { name: 'Main navigation' });
@@ -374,6 +386,23 @@ test.describe
       await expect(bannerB).toContainText('Two owners (top-level administrators) lift it');
       await shot(pageB, '91-lockdown-banner');
 
+      // analyst D sees it too, with who can lift it, and no detection screen in her navigation
+      await signInUi(pageD, D);
+      await pageD.goto(url('/records'));
+      const bannerD = pageD.getByTestId('lockdown-banner');
+      await expect(bannerD).toContainText('Revealing confidential records is closed');
+      await expect(bannerD).toContainText('by a security administrator');
+      await expect(bannerD.getByRole('link', { name: 'Lock-down controls' })).toHaveCount(0);
+      const navD = pageD.getByRole('navigation', { name: 'Main navigation' });
+      await expect(navD.getByRole('link', { name: 'Records' })).toBeVisible();
+      await expect(navD.getByRole('link', { name: 'Alerts' })).toHaveCount(0);
+      await expect(navD.getByRole('link', { name: 'Lock-down' })).toHaveCount(0);
+      await shot(pageD, '91b-lockdown-banner-analyst');
+      // a detection page opened by its address explains itself instead of calling the server
+      await pageD.goto(url('/alerts'));
+      await expect(pageD.getByText('You do not have access to this page')).toBeVisible();
+      expect(refusedForD).toEqual([]);
+
       await pageA.getByRole('button', { name: 'Ask to lift' }).click();
       const ask = pageA.getByRole('dialog', { name: 'Ask to lift the lock-down?' });
       await ask.getByRole('button', { name: 'Ask to lift' }).click();
@@ -402,8 +431,11 @@ test.describe
       await expect(history.first()).toContainText('(you)');
       await quiet(pageB);
       await shot(pageB, '94-lockdown-history');
-      // A's banner goes away at the next poll
+      // A's and D's banners go away at the next poll
       await expect(bannerA).toHaveCount(0, { timeout: 20_000 });
+      await pageD.goto(url('/records'));
+      await expect(pageD.getByTestId('lockdown-banner')).toHaveCount(0);
+      expect(refusedForD).toEqual([]);
     });
 
     test('LOG-06: an alert webhook is added with its secret shown once, then deleted after a confirmation', async () => {

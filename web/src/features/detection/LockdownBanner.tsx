@@ -67,9 +67,9 @@ export function EngagedBy({
     <>
       {bare ? '' : 'by '}
       {plain ? (
-        nameOf(state.engagedBy, people, meId, 'an incident responder')
+        nameOf(state.engagedBy, people, meId, 'a security administrator')
       ) : (
-        <Who id={state.engagedBy} people={people} meId={meId} unknown="an incident responder" />
+        <Who id={state.engagedBy} people={people} meId={meId} unknown="a security administrator" />
       )}
     </>
   );
