@@ -5,7 +5,8 @@
  * address and raises an alert. A finds it in the Alerts queue (nav badge), reads why it fired, acknowledges
  * and resolves it with a review note; lifts the address block; replays a rule change over 30 days and saves
  * it as a new version; engages a lock-down (red banner on every page, analyst D's too, whose screens make
- * no refused call), asks to lift it, and B confirms; adds an alert webhook (secret shown once). Screenshots: e2e/artifacts/60-… to 69-… and 90-… to 99-….
+ * no refused call), asks to lift it, and B confirms; adds an alert webhook (secret shown once).
+ * Screenshots: e2e/artifacts/60-… to 69-… and 90-… to 99-… (70-89 belong to the risk and audit journeys).
  *
  * C reaches the server through a trusted proxy (`X-Forwarded-For`), so the address the rule blocks is C's and
  * not the 127.0.0.1 every browser here shares.
