@@ -103,7 +103,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     { name: 'identity.lock-inactive', intervalMs: 3600_000, run: core.identity.jobs.lockInactiveAccounts },
     { name: 'identity.departures', intervalMs: 60_000, run: core.identity.jobs.processDepartures },
     { name: 'notifications.deliver', intervalMs: 2_000, run: () => core.notifications.deliverDue() },
-    // integrator safety net, checkpoints, auditor mail, retention (LOG-03), pseudonym key epochs (DAT-05)
+    // checkpoints, auditor mail, integration safety net, hourly: retention (LOG-03) and pseudonym keys (DAT-05)
     ...core.auditJobs,
     // a few seconds of batches per tick; the rotation resumes from the database after any stop
     { name: 'detection.alert-reminders', intervalMs: 60_000, run: () => core.alerts.repeatNotices() },

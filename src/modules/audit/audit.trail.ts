@@ -93,6 +93,26 @@ export async function createAuditTrail(deps: AuditTrailDeps) {
     logger,
   });
   Object.assign(audit.extras, { checkpoints, retention, checkpointMail: mail, exportDir: deps.exportDir });
+  // Housekeeping that moves by hours, not seconds: the next epoch's pseudonym key, and retention (whole days).
+  let lastHousekeeping = Number.NEGATIVE_INFINITY;
+  const housekeeping = async () => {
+    const now = clock.now().getTime();
+    if (now - lastHousekeeping < 3600_000) return;
+    lastHousekeeping = now;
+    await pseudonyms.ensure();
+    await retention.prune();
+  };
+  /**
+   * One scheduled job for the whole module: the platform scheduler keeps a pooled connection per running job, so
+   * the module takes one slot, not five. Each run integrates what is pending (a safety net: every commit asks for
+   * its own integration; this picks up what a stopped node left), cuts a checkpoint, mails due checkpoints, and
+   * hourly runs the housekeeping above.
+   */
+  const job = async () => {
+    await checkpoints.cut();
+    await mail.deliverDue();
+    await housekeeping();
+  };
   return {
     audit,
     checkpoints,
@@ -100,16 +120,8 @@ export async function createAuditTrail(deps: AuditTrailDeps) {
     checkpointMail: mail,
     pseudonyms,
     signer,
-    /** The module's scheduled jobs (each runs on one node at a time). */
-    jobs: (checkpointSeconds: number) => [
-      // a safety net: every commit asks for its own integration; this picks up what a stopped node left
-      { name: 'audit.integrate', intervalMs: 1000, run: () => audit.integrate() },
-      { name: 'audit.checkpoint', intervalMs: checkpointSeconds * 1000, run: () => checkpoints.cut() },
-      { name: 'audit.checkpoint-mail', intervalMs: 5000, run: () => mail.deliverDue() },
-      // hourly: the cut moves by whole days, so at most one run a day prunes anything
-      { name: 'audit.retention', intervalMs: 3600_000, run: () => retention.prune() },
-      { name: 'audit.pseudonym-keys', intervalMs: 3600_000, run: () => pseudonyms.ensure() },
-    ],
+    /** The module's scheduled job (runs on one node at a time). */
+    jobs: (checkpointSeconds: number) => [{ name: 'audit.checkpoint', intervalMs: checkpointSeconds * 1000, run: job }],
   };
 }
 
