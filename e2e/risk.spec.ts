@@ -132,16 +132,16 @@ test.describe
       await page.getByRole('tab', { name: 'Assessments' }).click();
       const table = page.getByRole('table', { name: 'Risk assessments' });
       await expect(table.getByText('Deny').first()).toBeVisible();
-      await expect(table.getByText('impossible_travel').first()).toBeVisible();
+      await expect(table.getByText('geo_impossible_travel').first()).toBeVisible();
       await expect(table.getByText('ip_tor_exit').first()).toBeVisible();
       await shot(page, '71-risk-assessments');
       // the Sydney sign-in: impossible travel, answered with a step-up (the Tor and KP ones were denied)
-      const row = table.getByRole('row').filter({ hasText: 'impossible_travel' }).filter({ hasText: 'Step-up' });
+      const row = table.getByRole('row').filter({ hasText: 'geo_impossible_travel' }).filter({ hasText: 'Step-up' });
       await row.getByRole('button', { name: /Explain assessment/ }).click();
       const drawer = page.getByRole('dialog');
       await expect(drawer.getByText('Risk assessment · sign-in')).toBeVisible();
       const indicators = drawer.getByRole('table', { name: 'Indicators that fired' });
-      await expect(indicators.getByText('impossible_travel')).toBeVisible();
+      await expect(indicators.getByText('geo_impossible_travel')).toBeVisible();
       await expect(indicators.getByText(/Evidence: .*from: GB/)).toBeVisible();
       await expect(indicators.getByText(/Evidence: .*to: AU/)).toBeVisible();
       await expect(drawer.getByText('Step-up', { exact: true })).toBeVisible();
@@ -158,7 +158,7 @@ test.describe
       await shot(page, '73-risk-replay');
       await page.getByRole('tab', { name: 'Indicators' }).click();
       const catalogue = page.getByRole('table', { name: 'Risk indicators' });
-      await expect(catalogue.getByText('impossible_travel')).toBeVisible();
+      await expect(catalogue.getByText('geo_impossible_travel')).toBeVisible();
       expect(await catalogue.getByRole('row').count()).toBeGreaterThan(30);
       await shot(page, '74-risk-indicators');
     });

@@ -159,13 +159,13 @@ describe('IAM-14 factors', () => {
     sydney.ip = { ...berlin, country: 'AU', lat: -33.87, lon: 151.21, asn: 1221 };
     sydney.profile.last = { at: new Date('2026-11-25T09:30:00Z'), lat: 53, lon: 13, country: 'DE' };
     const geo = firedIn(sydney, 'geo');
-    expect(geo).toEqual(expect.arrayContaining(['impossible_travel', 'new_country', 'geo_far_from_usual']));
-    const travel = evaluateIndicators(sydney).find((i) => i.id === 'impossible_travel');
+    expect(geo).toEqual(expect.arrayContaining(['geo_impossible_travel', 'geo_new_country', 'geo_far_from_usual']));
+    const travel = evaluateIndicators(sydney).find((i) => i.id === 'geo_impossible_travel');
     expect(travel?.evidence).toMatchObject({ from: 'DE', to: 'AU' });
     expect(Number(travel?.evidence.kmh)).toBeGreaterThan(900);
     // the same trip over two days is possible: no impossible travel
     sydney.profile.last = { at: new Date('2026-11-23T09:00:00Z'), lat: 53, lon: 13, country: 'DE' };
-    expect(firedIn(sydney, 'geo')).not.toContain('impossible_travel');
+    expect(firedIn(sydney, 'geo')).not.toContain('geo_impossible_travel');
     const unplaced = ordinary();
     unplaced.ip = { ...berlin, country: null, lat: null, lon: null };
     expect(firedIn(unplaced, 'geo')).toEqual(['geo_unknown_location']);

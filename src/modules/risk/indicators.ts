@@ -232,7 +232,7 @@ export const indicators: readonly Indicator[] = [
         : false,
   },
   {
-    id: 'impossible_travel',
+    id: 'geo_impossible_travel',
     factor: 'geo',
     weight: 45,
     stages: login,
@@ -259,7 +259,7 @@ export const indicators: readonly Indicator[] = [
     },
   },
   {
-    id: 'new_country',
+    id: 'geo_new_country',
     factor: 'geo',
     weight: 15,
     stages: login,

@@ -106,7 +106,7 @@ describe('IAM-14 risk at sign-in', () => {
     const a = await latest('&stage=login');
     const ids = a.indicators.map((i) => i.id);
     expect(ids).not.toContain('device_new');
-    expect(ids).not.toContain('new_country');
+    expect(ids).not.toContain('geo_new_country');
     expect(a.decision).toBe('allow');
   });
 
@@ -115,16 +115,16 @@ describe('IAM-14 risk at sign-in', () => {
     const far = await browserSignIn(owner, SYDNEY, { device, advanceMs: 30 * 60_000 });
     expect(far.login.statusCode).toBe(200);
     const a = await latest('&stage=login');
-    const travel = a.indicators.find((i) => i.id === 'impossible_travel');
+    const travel = a.indicators.find((i) => i.id === 'geo_impossible_travel');
     expect(travel).toMatchObject({ factor: 'geo', weight: 45, points: 45, evidence: { from: 'GB', to: 'AU' } });
-    expect(a.indicators.map((i) => i.id)).toEqual(expect.arrayContaining(['new_country', 'geo_far_from_usual']));
+    expect(a.indicators.map((i) => i.id)).toEqual(expect.arrayContaining(['geo_new_country', 'geo_far_from_usual']));
     expect(a.decision).toBe('step_up');
     const audited = (await t.testDb.superuser(
       `SELECT details FROM audit.all_entries WHERE action = 'risk.assessed' AND target_id = $1`,
       [a.id],
     )) as { details: { indicators: string[]; decision: string; score: number; assessmentId: string } }[];
     expect(audited[0]?.details).toMatchObject({ decision: 'step_up', score: a.score, assessmentId: a.id });
-    expect(audited[0]?.details.indicators).toContain('impossible_travel');
+    expect(audited[0]?.details.indicators).toContain('geo_impossible_travel');
     const one = await http.get(`/api/v1/risk/assessments/${a.id}`, await signIn(t, reader));
     expect(one.json().indicators.length).toBe(a.indicators.length);
     o = await signIn(t, owner);
