@@ -1,15 +1,16 @@
 /**
  * Cold start of `strongroom serve` on an initialised data directory (embedded database), from process spawn to
  * "is serving", against two same-run baselines: a bare `node` process, and a bare process that only opens the
- * same PGlite data directory. Usage: node bench/cold-start.ts [runs=5]
+ * same PGlite data directory. Usage: node bench/cold-start.ts [--runs 5]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { benchArgs } from './lib/args.ts';
 
-const runs = Number(process.argv[2] ?? 5);
+const { runs } = benchArgs({ runs: 5 });
 const root = path.resolve(import.meta.dirname, '..');
 const main = path.join(root, 'src', 'main.ts');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;

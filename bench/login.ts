@@ -2,7 +2,7 @@
  * Sign-in throughput at OWASP argon2id parameters (m=19 MiB, t=2, p=1), over HTTPS, against a same-run bare
  * argon2id verify loop at the same concurrency. A full sign-in = password step + TOTP step, each user signing
  * in once (a TOTP code is single-use), so the run creates one user per sign-in.
- * Usage: node bench/login.ts [signIns=200] [concurrency=4]   (DATABASE_URL → PostgreSQL, else embedded PGlite)
+ * Usage: node bench/login.ts [--sign-ins 200] [--concurrency 4]   (DATABASE_URL → PostgreSQL, else embedded PGlite)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,9 +18,9 @@ import { newTotpSecret } from '../src/modules/identity/totp.ts';
 import { seal } from '../src/platform/crypto/seal.ts';
 import { generateSelfSigned } from '../src/platform/http/tls.ts';
 import { createLogger } from '../src/platform/logger.ts';
+import { benchArgs } from './lib/args.ts';
 
-const total = Number(process.argv[2] ?? 200);
-const concurrency = Number(process.argv[3] ?? 4);
+const { signIns: total, concurrency } = benchArgs({ signIns: 200, concurrency: 4 });
 const PASSWORD = 'Benchmark-Sign-In-Pass-1';
 
 const pct = (xs: number[], p: number) =>
