@@ -19,15 +19,24 @@ export interface Queryable {
   query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
 }
 
+/** Bulk loads: rows in PostgreSQL's binary COPY format (see copy-binary.ts) into `target`. */
+export interface CopyTarget {
+  /**
+   * Runs `COPY <target> FROM STDIN WITH (FORMAT binary)` (PGlite: from a blob) with `payload` (header, rows,
+   * trailer: copyPayload()); resolves to the number of rows copied. `target` is trusted SQL: `table (col, …)`.
+   */
+  copyBinary(target: string, payload: Buffer): Promise<number>;
+}
+
 /**
  * A transaction: queries plus work to run only once it has committed (events, detection, caches). The
  * transaction's promise resolves after that work, so a response is sent only once detection has decided.
  */
-export interface Tx extends Queryable {
+export interface Tx extends Queryable, CopyTarget {
   afterCommit(fn: () => void | Promise<void>): void;
 }
 
-export interface Db extends Queryable {
+export interface Db extends Queryable, CopyTarget {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
@@ -51,11 +60,18 @@ function normaliseRows<R>(rows: unknown[]): R[] {
   return rows as R[];
 }
 
-function pgliteQueryable(q: Pick<PGlite, 'query'>): Queryable {
+function pgliteQueryable(q: Pick<PGlite, 'query'>): Queryable & CopyTarget {
   return {
     async query<R>(sql: string, params: readonly unknown[] = []) {
       const res = await q.query(sql, params as unknown[]);
       return { rows: normaliseRows<R>(res.rows), rowCount: res.affectedRows ?? res.rows.length };
+    },
+    async copyBinary(target, payload) {
+      // PGlite reads COPY input from the blob given with the query, under the name /dev/blob
+      const res = await q.query(`COPY ${target} FROM '/dev/blob' WITH (FORMAT binary)`, [], {
+        blob: new Blob([payload]),
+      });
+      return res.affectedRows ?? 0;
     },
   };
 }
@@ -84,6 +100,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
     pglite: lite,
     pool: undefined,
     query: base.query,
+    copyBinary: base.copyBinary,
     transaction: (fn) => withAfterCommit(fn, (run) => lite.transaction((tx) => run(pgliteQueryable(tx)))),
     execScript: async (sql) => {
       await lite.exec(sql);
@@ -92,12 +109,40 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
   };
 }
 
+/**
+ * Parameterised statements run as named prepared statements, so PostgreSQL parses and plans each SQL text once
+ * per connection instead of on every call (measured: about twice the throughput of a small indexed query, and
+ * less CPU on both sides). Names are given per distinct text in this process; texts without parameters (scripts,
+ * BEGIN/COMMIT) stay unnamed, and past MAX_NAMED_STATEMENTS distinct texts new ones stay unnamed too, so SQL built
+ * with varying text cannot grow every connection's statement cache without bound.
+ */
+const MAX_NAMED_STATEMENTS = 1000;
+function statementNamer() {
+  const names = new Map<string, string>();
+  return (sql: string, params: readonly unknown[]): string | undefined => {
+    if (!params.length) return undefined;
+    let name = names.get(sql);
+    if (name === undefined && names.size < MAX_NAMED_STATEMENTS) {
+      name = `sr${names.size + 1}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
+}
+
+/** A query config for pg: named (prepared once per connection) when the namer gives a name. */
+function pgQuery(nameOf: ReturnType<typeof statementNamer>, sql: string, params: readonly unknown[]) {
+  const name = nameOf(sql, params);
+  return name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] };
+}
+
 function openPostgres(url: string, max: number): Db {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  const nameOf = statementNamer();
   const query = async <R>(sql: string, params: readonly unknown[] = []) => {
-    const res = await pool.query(sql, params as unknown[]);
+    const res = await pool.query(pgQuery(nameOf, sql, params));
     return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
   };
   return {
@@ -105,7 +150,15 @@ function openPostgres(url: string, max: number): Db {
     pglite: undefined,
     pool,
     query,
-    transaction: (fn) => withAfterCommit(fn, (run) => pgTransaction(pool, run)),
+    async copyBinary(target, payload) {
+      const client = await pool.connect();
+      try {
+        return await pgCopyBinary(client, target, payload);
+      } finally {
+        client.release();
+      }
+    },
+    transaction: (fn) => withAfterCommit(fn, (run) => pgTransaction(pool, nameOf, run)),
     async execScript(sql) {
       await pool.query(sql);
     },
@@ -113,15 +166,20 @@ function openPostgres(url: string, max: number): Db {
   };
 }
 
-async function pgTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+async function pgTransaction<T>(
+  pool: pg.Pool,
+  nameOf: ReturnType<typeof statementNamer>,
+  fn: (tx: Queryable & CopyTarget) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const tx: Queryable = {
+    const tx: Queryable & CopyTarget = {
       async query<R>(sql: string, params: readonly unknown[] = []) {
-        const res = await client.query(sql, params as unknown[]);
+        const res = await client.query(pgQuery(nameOf, sql, params));
         return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
       },
+      copyBinary: (target, payload) => pgCopyBinary(client, target, payload),
     };
     const out = await fn(tx);
     await client.query('COMMIT');
@@ -134,13 +192,62 @@ async function pgTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>
   }
 }
 
+/**
+ * COPY … FROM STDIN on one pg client: pg has no COPY API of its own, but runs any object with `submit` as a query
+ * and hands it the protocol messages; this one sends the payload when the server asks for it (CopyInResponse).
+ */
+function pgCopyBinary(client: pg.PoolClient, target: string, payload: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let copied = 0;
+    let settled = false;
+    const settle = (err: Error | null) => {
+      if (settled) return;
+      settled = true;
+      if (err) reject(err);
+      else resolve(copied);
+    };
+    const CHUNK = 64 * 1024;
+    const copy = {
+      text: `COPY ${target} FROM STDIN WITH (FORMAT binary)`,
+      submit(connection: PgConnection) {
+        connection.query(copy.text);
+      },
+      handleCopyInResponse(connection: PgConnection) {
+        for (let at = 0; at < payload.length; at += CHUNK)
+          connection.sendCopyFromChunk(payload.subarray(at, at + CHUNK));
+        connection.endCopyFrom();
+      },
+      handleCommandComplete(msg: { text?: string }) {
+        copied = Number(/(\d+)$/.exec(msg.text ?? '')?.[1] ?? 0);
+      },
+      handleReadyForQuery: () => settle(null),
+      handleError: (err: Error) => settle(err),
+      handleRowDescription() {},
+      handleDataRow() {},
+      handleEmptyQuery() {},
+      handleCopyData() {},
+      handlePortalSuspended() {},
+    };
+    client.query(copy as unknown as pg.QueryConfig);
+  });
+}
+
+/** The part of pg's connection a custom query uses (not in @types/pg). */
+interface PgConnection {
+  query(text: string): void;
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
+}
+
 /** Adds `afterCommit` to a driver's transaction; callbacks run in order once the commit has succeeded. */
 async function withAfterCommit<T>(
   fn: (tx: Tx) => Promise<T>,
-  runInTransaction: (run: (q: Queryable) => Promise<T>) => Promise<T>,
+  runInTransaction: (run: (q: Queryable & CopyTarget) => Promise<T>) => Promise<T>,
 ): Promise<T> {
   const callbacks: (() => void | Promise<void>)[] = [];
-  const out = await runInTransaction((q) => fn({ query: q.query, afterCommit: (cb) => callbacks.push(cb) }));
+  const out = await runInTransaction((q) =>
+    fn({ query: q.query, copyBinary: q.copyBinary, afterCommit: (cb) => callbacks.push(cb) }),
+  );
   for (const cb of callbacks) await cb();
   return out;
 }
