@@ -71,6 +71,40 @@ export async function revokeAllGrantsOf(q: Queryable, userId: string, by: string
   return res.rowCount;
 }
 
+/** The part of a grant that authentication needs (IAM-08): what, for which owners, until when (ISO text in JSON). */
+export interface ActiveGrant {
+  id: string;
+  permission: string;
+  owner_ids: string[] | null;
+  expires_at: Date | string | null;
+}
+
+/**
+ * SQL expressions that load a user's roles and access inside another query (authentication reads the session,
+ * the user and these in one round trip). `userId` and `at` are SQL expressions (a column, a parameter).
+ * - roles: text[] of the user's roles, sorted;
+ * - activeGrants: a JSON array of active, unexpired grants ({ id, permission, owner_ids, expires_at });
+ * - customRoles: a JSON object (custom role name → permissions) of the custom roles the user holds, or NULL.
+ */
+export const accessSql = {
+  roles: (userId: string) =>
+    `coalesce((SELECT array_agg(ra.role ORDER BY ra.role) FROM access.role_assignments ra WHERE ra.user_id = ${userId}),
+              '{}'::text[])`,
+  activeGrants: (userId: string, at: string) =>
+    `(SELECT coalesce(json_agg(json_build_object('id', g.id, 'permission', g.permission, 'owner_ids', g.owner_ids,
+                                                 'expires_at', g.expires_at)), '[]'::json)
+        FROM access.grants g
+       WHERE g.user_id = ${userId} AND g.status = 'active' AND (g.expires_at IS NULL OR g.expires_at > ${at}))`,
+  /** A JSON array of the allow-list entries that apply to the user: global ones and their own ({ cidr, own }). */
+  allowlist: (userId: string) =>
+    `(SELECT coalesce(json_agg(json_build_object('cidr', a.cidr, 'own', a.user_id IS NOT NULL) ORDER BY a.created_at),
+                      '[]'::json)
+        FROM access.ip_allowlist a WHERE a.user_id IS NULL OR a.user_id = ${userId})`,
+  customRoles: (userId: string) =>
+    `(SELECT json_object_agg(c.name, c.permissions) FROM access.custom_roles c
+       WHERE c.name IN (SELECT ra.role FROM access.role_assignments ra WHERE ra.user_id = ${userId}))`,
+};
+
 export async function activeGrantsOf(q: Queryable, userId: string, at: Date): Promise<GrantRow[]> {
   const { rows } = await q.query<GrantRow>(
     `SELECT ${GRANT_COLUMNS} FROM access.grants

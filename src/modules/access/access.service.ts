@@ -54,6 +54,48 @@ const grantView = (g: repo.GrantRow) => ({
   lastUsedAt: g.last_used_at?.toISOString() ?? null,
 });
 
+/**
+ * Effective access from roles, the custom roles' permissions and the active, unexpired grants: privileged
+ * permissions stay dormant until the session elevates (IAM-09).
+ */
+export function resolveLoaded(input: {
+  roles: readonly string[];
+  customRoles: ReadonlyMap<string, readonly string[]>;
+  grants: readonly repo.ActiveGrant[];
+  elevated: boolean;
+}): EffectiveAccess {
+  const all = new Set<string>(permissionsOf(input.roles, input.customRoles));
+  for (const g of input.grants) all.add(g.permission);
+  const permissions: string[] = [];
+  const dormantPermissions: string[] = [];
+  for (const p of all) {
+    if (isPermission(p) && privilegedPermissions.has(p) && !input.elevated) dormantPermissions.push(p);
+    else permissions.push(p);
+  }
+  return {
+    permissions,
+    dormantPermissions,
+    grants: input.grants.map((g) => ({
+      id: g.id,
+      permission: g.permission,
+      ownerIds: g.owner_ids,
+      // from JSON (authentication's one query) the time is a string; from a row, a Date
+      expiresAt: g.expires_at ? new Date(g.expires_at).toISOString() : null,
+    })),
+  };
+}
+
+/**
+ * IAM-13 over entries already read (`accessSql.allowlist`): the global list (or the built-in private ranges when
+ * none is set), narrowed by the user's own list.
+ */
+export function isIpAllowedBy(entries: readonly { cidr: string; own: boolean }[], ip: string): boolean {
+  const global = entries.filter((e) => !e.own).map((e) => e.cidr);
+  const own = entries.filter((e) => e.own).map((e) => e.cidr);
+  if (!ipInCidrs(ip, global.length ? global : defaultAllowedCidrs)) return false;
+  return own.length === 0 || ipInCidrs(ip, own);
+}
+
 export function createAccessService(deps: AccessDeps) {
   const { clock, audit } = deps;
   const lastUse = new Map<string, number>();
@@ -69,27 +111,12 @@ export function createAccessService(deps: AccessDeps) {
   return {
     async resolve(q: Queryable, userId: string, roles: readonly string[], elevated: boolean): Promise<EffectiveAccess> {
       const custom = roles.some((r) => !isBuiltInRole(r)) ? await repo.customRoles(q) : new Map();
-      const fromRoles = permissionsOf(roles, custom);
       const grants = await repo.activeGrantsOf(q, userId, clock.now());
-      const all = new Set<string>(fromRoles);
-      for (const g of grants) all.add(g.permission);
-      const permissions: string[] = [];
-      const dormantPermissions: string[] = [];
-      for (const p of all) {
-        if (isPermission(p) && privilegedPermissions.has(p) && !elevated) dormantPermissions.push(p);
-        else permissions.push(p);
-      }
-      return {
-        permissions,
-        dormantPermissions,
-        grants: grants.map((g) => ({
-          id: g.id,
-          permission: g.permission,
-          ownerIds: g.owner_ids,
-          expiresAt: g.expires_at?.toISOString() ?? null,
-        })),
-      };
+      return resolveLoaded({ roles, customRoles: custom, grants, elevated });
     },
+
+    /** `resolve` over rows already loaded (authentication reads them with the session, through `accessSql`). */
+    resolveLoaded,
 
     async requestGrant(
       tx: Tx,
@@ -183,10 +210,10 @@ export function createAccessService(deps: AccessDeps) {
     /** IAM-13: global list (or the built-in private ranges when none is set), narrowed by the user's own list. */
     async isIpAllowed(q: Queryable, userId: string, ip: string): Promise<boolean> {
       const entries = await repo.allowlist(q, userId);
-      const global = entries.filter((e) => e.user_id === null).map((e) => e.cidr);
-      const own = entries.filter((e) => e.user_id !== null).map((e) => e.cidr);
-      if (!ipInCidrs(ip, global.length ? global : defaultAllowedCidrs)) return false;
-      return own.length === 0 || ipInCidrs(ip, own);
+      return isIpAllowedBy(
+        entries.map((e) => ({ cidr: e.cidr, own: e.user_id !== null })),
+        ip,
+      );
     },
 
     async listAllowlist(q: Queryable) {

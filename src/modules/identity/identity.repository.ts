@@ -1,5 +1,6 @@
 /** SQL for identity, in one place. The Queryable (pool or transaction) is always the first argument. */
 import type { Queryable } from '../../platform/db/db.ts';
+import { type ActiveGrant, accessSql } from '../access/index.ts';
 
 export interface UserRow {
   id: string;
@@ -188,6 +189,52 @@ export async function findSessionByTokenHash(q: Queryable, tokenHash: Buffer): P
     [tokenHash],
   );
   return rows[0];
+}
+
+/** A session with what authentication needs of its user and their access, read in one query. */
+export interface AuthContextRow extends SessionRow {
+  user_status: string | null;
+  user_locked_until: Date | null;
+  roles: string[];
+  grants: ActiveGrant[];
+  custom_roles: Record<string, string[]> | null;
+}
+
+/**
+ * Authentication runs on every request, so it reads the session, its user, roles, active grants and custom roles
+ * in one round trip instead of four or five (IAM-04: the rows are read fresh each time; nothing is cached).
+ */
+export async function findAuthContextByTokenHash(
+  q: Queryable,
+  tokenHash: Buffer,
+  at: Date,
+): Promise<AuthContextRow | undefined> {
+  const { rows } = await q.query<AuthContextRow>(
+    `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.idle_expires_at, s.expires_at, s.mfa_at, s.ended_at,
+            s.end_reason, s.elevated_until, s.is_privileged,
+            u.status AS user_status, u.locked_until AS user_locked_until,
+            ${accessSql.roles('s.user_id')} AS roles,
+            ${accessSql.activeGrants('s.user_id', '$2')} AS grants,
+            ${accessSql.customRoles('s.user_id')} AS custom_roles
+       FROM identity.sessions s LEFT JOIN identity.users u ON u.id = s.user_id
+      WHERE s.token_hash = $1`,
+    [tokenHash, at],
+  );
+  return rows[0];
+}
+
+/** Moves a live session's idle expiry and the user's last activity (IAM-06) in one statement. */
+export async function touchSessionAndUser(
+  q: Queryable,
+  s: { id: string; userId: string; at: Date; idleExpiresAt: Date },
+) {
+  await q.query(
+    `WITH touched AS (
+       UPDATE identity.sessions SET last_seen_at = $3, idle_expires_at = $4 WHERE id = $1 AND ended_at IS NULL
+     )
+     UPDATE identity.users SET last_activity_at = $3 WHERE id = $2`,
+    [s.id, s.userId, s.at, s.idleExpiresAt],
+  );
 }
 
 export async function touchSession(q: Queryable, id: string, at: Date, idleExpiresAt: Date) {

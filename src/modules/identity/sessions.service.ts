@@ -7,6 +7,7 @@
 import type { Principal, RequestContext } from '../../platform/actor.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId, newSecret, safeEqual, sha256 } from '../../platform/ids.ts';
+import { resolveLoaded } from '../access/index.ts';
 import { addMs, csrfFor, type IdentityDeps, minDate, sessionLifetimes } from './identity.deps.ts';
 import * as errors from './identity.errors.ts';
 import * as repo from './identity.repository.ts';
@@ -47,7 +48,7 @@ export function createSessionUseCases(deps: IdentityDeps) {
 
   return {
     async authenticate(sessionToken: string, ctx: RequestContext): Promise<Principal> {
-      const session = await repo.findSessionByTokenHash(db, sha256(sessionToken));
+      const session = await repo.findAuthContextByTokenHash(db, sha256(sessionToken), clock.now());
       if (!session) throw errors.unauthenticated();
       if (session.ended_at) {
         if (session.end_reason === 'replaced') throw errors.sessionReplaced();
@@ -72,23 +73,26 @@ export function createSessionUseCases(deps: IdentityDeps) {
         });
         throw errors.sessionExpired();
       }
-      const user = await repo.findUserById(db, session.user_id);
-      if (!user || user.status !== 'active' || (user.locked_until && user.locked_until > now)) {
+      if (session.user_status !== 'active' || (session.user_locked_until && session.user_locked_until > now)) {
         throw errors.unauthenticated();
       }
       let idleExpiresAt = session.idle_expires_at;
       if (now.getTime() - session.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
         const life = sessionLifetimes(deps.session, session.is_privileged);
         idleExpiresAt = minDate(addMs(now, life.idleMs), session.expires_at);
-        await repo.touchSession(db, session.id, now, idleExpiresAt);
-        await repo.touchUserActivity(db, user.id, now);
+        await repo.touchSessionAndUser(db, { id: session.id, userId: session.user_id, at: now, idleExpiresAt });
       }
       const elevatedUntil = session.elevated_until && session.elevated_until > now ? session.elevated_until : null;
-      const roles = await repo.rolesOf(db, user.id);
-      const access = await deps.access.resolve(db, user.id, roles, elevatedUntil !== null);
+      const roles = session.roles;
+      const access = resolveLoaded({
+        roles,
+        customRoles: new Map(Object.entries(session.custom_roles ?? {})),
+        grants: session.grants,
+        elevated: elevatedUntil !== null,
+      });
       return {
         kind: 'user',
-        userId: user.id,
+        userId: session.user_id,
         sessionId: session.id,
         roles,
         permissions: access.permissions,

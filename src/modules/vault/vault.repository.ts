@@ -1,5 +1,6 @@
 /** SQL for the vault, in one place. The Queryable (pool or transaction) is always the first argument. */
-import type { Queryable } from '../../platform/db/db.ts';
+import { type BinaryCopyWriter, copyPayload, OID } from '../../platform/db/copy-binary.ts';
+import type { CopyTarget, Queryable } from '../../platform/db/db.ts';
 import type { SealedRecord } from './record-crypto.ts';
 
 export interface RecordRow {
@@ -213,6 +214,59 @@ export async function revealCounts(q: Queryable, userId: string, now: Date) {
   };
 }
 
+export interface RevealContext {
+  /** The live record, or undefined when there is none (or it was shredded). */
+  record: RecordRow | undefined;
+  counts: { minute: number; hour: number; day: number; weekDistinct: number };
+  revealedThisWeek: boolean;
+  allowlist: { cidr: string; own: boolean }[];
+}
+
+/**
+ * Everything a reveal's checks read, in one round trip: the allow-list entries for the user (access's SQL, IAM-13),
+ * the live record, the user's reveal counts over the quota windows and whether they revealed this record this week.
+ */
+export async function loadRevealContext(
+  q: Queryable,
+  r: { recordId: string; userId: string; now: Date; allowlistSql: (userId: string) => string },
+): Promise<RevealContext> {
+  const { rows } = await q.query<
+    Partial<RecordRow> & {
+      found: boolean | null;
+      minute: string;
+      hour: string;
+      day: string;
+      week_distinct: string;
+      revealed_this_week: boolean;
+      allowlist: { cidr: string; own: boolean }[];
+    }
+  >(
+    `SELECT r.id IS NOT NULL AS found, ${RECORD_COLUMNS.split(', ')
+      .map((c) => `r.${c}`)
+      .join(', ')},
+            c.minute, c.hour, c.day, c.week_distinct,
+            EXISTS (SELECT 1 FROM vault.reveals v WHERE v.user_id = $2 AND v.record_id = $1
+                       AND v.at > $3::timestamptz - interval '7 days') AS revealed_this_week,
+            ${r.allowlistSql('$2')} AS allowlist
+       FROM (SELECT count(*) FILTER (WHERE at > $3::timestamptz - interval '1 minute') AS minute,
+                    count(*) FILTER (WHERE at > $3::timestamptz - interval '1 hour') AS hour,
+                    count(*) FILTER (WHERE at > $3::timestamptz - interval '1 day') AS day,
+                    count(DISTINCT record_id) AS week_distinct
+               FROM vault.reveals WHERE user_id = $2 AND at > $3::timestamptz - interval '7 days') c
+       LEFT JOIN vault.records r ON r.id = $1 AND r.shredded_at IS NULL`,
+    [r.recordId, r.userId, r.now],
+  );
+  const x = rows[0];
+  if (!x) throw new Error('reveal context query returned no row');
+  const { found, minute, hour, day, week_distinct, revealed_this_week, allowlist, ...record } = x;
+  return {
+    record: found ? fixRow(record as RecordRow) : undefined,
+    counts: { minute: Number(minute), hour: Number(hour), day: Number(day), weekDistinct: Number(week_distinct) },
+    revealedThisWeek: revealed_this_week,
+    allowlist,
+  };
+}
+
 export async function hasRevealedThisWeek(q: Queryable, userId: string, recordId: string, now: Date) {
   const { rows } = await q.query(
     `SELECT 1 FROM vault.reveals WHERE user_id = $1 AND record_id = $2 AND at > $3::timestamptz - interval '7 days' LIMIT 1`,
@@ -275,6 +329,53 @@ export async function existingRefs(q: Queryable, pairs: { ownerId: string; refId
     [pairs.map((p) => p.ownerId), pairs.map((p) => p.refIdx)],
   );
   return new Set(rows.map((r) => `${r.owner_id}:${r.external_ref_idx.toString('hex')}`));
+}
+
+/** The columns bulk ingest writes with COPY, in the order of `writeRecordCopyRow`. */
+const RECORD_COPY_TARGET = `vault.records (id, owner_id, external_ref_idx, dek_wrapped, kek_version, dek_version,
+  index_version, field_names, field_ciphertexts, bidx, created_at, created_by_user, created_by_token, ingest_id)`;
+
+/** One sealed record as a binary COPY row for RECORD_COPY_TARGET (types must match the columns exactly). */
+export function writeRecordCopyRow(
+  w: BinaryCopyWriter,
+  r: {
+    id: string;
+    ownerId: string;
+    refIdx: Buffer | null;
+    sealed: SealedRecord;
+    at: Date;
+    byUser: string | null;
+    byToken: string | null;
+    ingestId: string | null;
+  },
+) {
+  w.row(14)
+    .uuid(r.id)
+    .uuid(r.ownerId)
+    .bytea(r.refIdx)
+    .bytea(r.sealed.dekWrapped)
+    .int4(r.sealed.kekVersion)
+    .int4(r.sealed.dekVersion)
+    .int4(r.sealed.kekVersion) // index_version: indexes are made under the same root version
+    .textArray(r.sealed.fields.map((f) => f.field))
+    .array(
+      OID.bytea,
+      r.sealed.fields.map((f) => f.ciphertext),
+    )
+    .array(
+      OID.bytea,
+      r.sealed.indexes.map((i) => i.idx),
+    )
+    .timestamptz(r.at)
+    .uuid(r.byUser)
+    .uuid(r.byToken)
+    .uuid(r.ingestId);
+}
+
+/** Sealed records (rows from writeRecordCopyRow) in one COPY; returns how many were written. */
+export function copyRecords(tx: CopyTarget, rows: readonly Uint8Array[]): Promise<number> {
+  if (!rows.length) return Promise.resolve(0);
+  return tx.copyBinary(RECORD_COPY_TARGET, copyPayload(rows));
 }
 
 /** Many sealed records in one statement (unnest of parallel arrays; field ciphertexts and indexes as arrays). */

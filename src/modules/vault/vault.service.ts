@@ -10,7 +10,7 @@ import { open, seal } from '../../platform/crypto/seal.ts';
 import type { Db, Queryable, Tx } from '../../platform/db/db.ts';
 import type { ServiceActor } from '../../platform/http/auth.ts';
 import { newId } from '../../platform/ids.ts';
-import type { AccessService } from '../access/index.ts';
+import { type AccessService, accessSql, isIpAllowedBy } from '../access/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { fakeRecordFields } from './canary-data.ts';
 import { builtInFields, type FieldSpec, normaliseField, queryTerms } from './field-catalogue.ts';
@@ -292,16 +292,23 @@ export function createVaultService(deps: VaultDeps) {
         await refuse(p, recordId, 'lockdown', ctx);
         throw errors.lockedDown();
       }
-      if (!(await deps.access.isIpAllowed(db, p.userId, ctx.ip))) {
+      const now = clock.now();
+      // one round trip reads what the checks below need: allow-list entries, the record, the quota counts
+      const found = await repo.loadRevealContext(db, {
+        recordId,
+        userId: p.userId,
+        now,
+        allowlistSql: accessSql.allowlist,
+      });
+      if (!isIpAllowedBy(found.allowlist, ctx.ip)) {
         await refuse(p, recordId, 'ip', ctx);
         throw errors.ipNotAllowed();
       }
-      const now = clock.now();
       if (now.getTime() - p.mfaAt.getTime() > deps.stepUpMaxAgeSeconds * 1000) {
         await refuse(p, recordId, 'step_up', ctx);
         throw errors.stepUpRequired();
       }
-      const row = await repo.loadRecord(db, recordId);
+      const row = found.record;
       const scoped = p.roles.includes('owner')
         ? null
         : p.grants.filter((g) => g.permission === 'records.reveal').some((g) => g.ownerIds === null)
@@ -311,7 +318,7 @@ export function createVaultService(deps: VaultDeps) {
         await refuse(p, recordId, row ? 'scope' : 'not_found', ctx);
         throw errors.recordNotFound();
       }
-      const counts = await repo.revealCounts(db, p.userId, now);
+      const counts = found.counts;
       const q = deps.quotas;
       const over =
         counts.minute >= q.perMinute
@@ -320,8 +327,7 @@ export function createVaultService(deps: VaultDeps) {
             ? (['hour', q.perHour] as const)
             : counts.day >= q.perDay
               ? (['day', q.perDay] as const)
-              : counts.weekDistinct >= q.distinctPerWeek &&
-                  !(await repo.hasRevealedThisWeek(db, p.userId, recordId, now))
+              : counts.weekDistinct >= q.distinctPerWeek && !found.revealedThisWeek
                 ? (['week', q.distinctPerWeek] as const)
                 : undefined;
       if (over) {
