@@ -74,7 +74,7 @@ let alertId = '';
  * finished fading in. `tall` captures a taller window instead: a drawer scrolls inside the window, not the page.
  */
 async function shot(page: Page, name: string, tall = false) {
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
   await page.mouse.move(0, 899); // no tooltip left open by the last click
   await page.waitForTimeout(350);
   if (!tall) {
