@@ -22,4 +22,9 @@ export interface RequestContext {
   ip: string;
   requestId: string;
   route: string;
+  /**
+   * Sent by the web UI's own polling (`X-Strongroom-Background: 1`): the request is served as usual but does not
+   * count as activity, so an unattended tab still reaches its idle timeout (IAM-06 sessions).
+   */
+  background?: boolean;
 }

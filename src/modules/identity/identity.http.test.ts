@@ -142,6 +142,33 @@ describe('sessions', () => {
     expect(r.statusCode).toBe(401);
     expect(r.json().error.code).toBe('auth.session_expired');
   });
+
+  it('the UI’s background polling does not keep an unattended session alive; a person’s request does', async () => {
+    const idleMs = t.core.config.session.idleTimeoutSeconds * 1000;
+    const poll = (s: { cookie: string }) =>
+      t.app.inject({
+        method: 'GET',
+        url: '/api/v1/me',
+        headers: { cookie: s.cookie, 'x-strongroom-background': '1' },
+      });
+    const s = await signIn(t, owner);
+    // polled every minute for longer than the idle timeout: served, but the session still expires
+    for (let waited = 0; waited <= idleMs; waited += 60_000) {
+      t.clock.advance(60_000);
+      const r = await poll(s);
+      if (r.statusCode !== 200) {
+        expect(r.json().error.code).toBe('auth.session_expired');
+        break;
+      }
+    }
+    expect((await get('/api/v1/me', s)).statusCode).toBe(401);
+    // the same cadence of ordinary requests keeps it alive
+    const active = await signIn(t, owner);
+    for (let waited = 0; waited <= idleMs; waited += 60_000) {
+      t.clock.advance(60_000);
+      expect((await get('/api/v1/me', active)).statusCode).toBe(200);
+    }
+  });
 });
 
 describe('CSRF', () => {

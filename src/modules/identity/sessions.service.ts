@@ -77,7 +77,8 @@ export function createSessionUseCases(deps: IdentityDeps) {
         throw errors.unauthenticated();
       }
       let idleExpiresAt = session.idle_expires_at;
-      if (now.getTime() - session.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+      // the UI's background polling keeps data fresh but is not a person's activity: no idle extension
+      if (!ctx.background && now.getTime() - session.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
         const life = sessionLifetimes(deps.session, session.is_privileged);
         idleExpiresAt = minDate(addMs(now, life.idleMs), session.expires_at);
         await repo.touchSessionAndUser(db, { id: session.id, userId: session.user_id, at: now, idleExpiresAt });

@@ -49,6 +49,7 @@ export const contextOf = (req: FastifyRequest): RequestContext => ({
   ip: req.ip,
   requestId: String(req.id),
   route: req.routeOptions.url ?? 'unknown',
+  ...(req.headers['x-strongroom-background'] === '1' ? { background: true } : {}),
 });
 
 export function createGuard(ports: AuthPorts) {

@@ -88,6 +88,8 @@ export interface RequestOptions {
   query?: QueryParams;
   body?: unknown;
   signal?: AbortSignal;
+  /** Polling, not a person's action: the server serves it without extending the session's idle timeout. */
+  background?: boolean;
 }
 
 function buildUrl(path: string, query: QueryParams | undefined): string {
@@ -129,6 +131,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  if (options.background) headers['X-Strongroom-Background'] = '1';
 
   let res: Response;
   try {
@@ -162,6 +165,9 @@ export async function request<T>(method: string, path: string, options: RequestO
 
 export const api = {
   get: <T>(path: string, query?: QueryParams, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
+  /** A GET made by polling (badges, banners, status): does not keep an unattended session alive. */
+  poll: <T>(path: string, query?: QueryParams, signal?: AbortSignal) =>
+    request<T>('GET', path, { query, signal, background: true }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body }),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body }),

@@ -18,7 +18,7 @@ export function useApprovals() {
   const { holds } = useAccess();
   return useQuery({
     queryKey: ['approvals'],
-    queryFn: ({ signal }) => api.get<ApprovalsResponse>('/api/v1/approvals', undefined, signal),
+    queryFn: ({ signal }) => api.poll<ApprovalsResponse>('/api/v1/approvals', undefined, signal),
     enabled: holds(approverPermissions),
     // The nav badge counts what waits: keep it roughly current without hammering the server.
     refetchInterval: 60_000,

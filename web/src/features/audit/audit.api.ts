@@ -104,7 +104,7 @@ export function useAuditVerify(enabled: boolean) {
 export function useAuditStatus() {
   return useQuery({
     queryKey: ['audit', 'status'],
-    queryFn: ({ signal }) => api.get<AuditStatus>('/api/v1/audit/status', undefined, signal),
+    queryFn: ({ signal }) => api.poll<AuditStatus>('/api/v1/audit/status', undefined, signal),
     refetchInterval: 15_000,
   });
 }

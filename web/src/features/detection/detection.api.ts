@@ -217,7 +217,7 @@ export function useAlertSummary() {
   const { holds } = useAccess();
   return useQuery({
     queryKey: [...keys.alerts, 'summary'],
-    queryFn: ({ signal }) => api.get<{ items: AlertSummaryRow[] }>('/api/v1/alerts/summary', undefined, signal),
+    queryFn: ({ signal }) => api.poll<{ items: AlertSummaryRow[] }>('/api/v1/alerts/summary', undefined, signal),
     enabled: holds('alerts.read'),
     refetchInterval: 30_000,
   });
@@ -328,7 +328,7 @@ export function useReplayRule() {
 export function useLockdown(enabled = true) {
   return useQuery({
     queryKey: keys.lockdown,
-    queryFn: ({ signal }) => api.get<LockdownState>('/api/v1/lockdown', undefined, signal),
+    queryFn: ({ signal }) => api.poll<LockdownState>('/api/v1/lockdown', undefined, signal),
     enabled,
     refetchInterval: 15_000,
     retry: false,
