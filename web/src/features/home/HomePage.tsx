@@ -1,4 +1,5 @@
 import { SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Navigate } from 'react-router';
 import { useMe } from '../auth/auth.api.ts';
 import { AccountCard } from './AccountCard.tsx';
 import { NextStepCards } from './NextStepCards.tsx';
@@ -9,6 +10,9 @@ export function HomePage() {
   const { data: me } = useMe();
   // RequireAuth renders this page only once `me` is known.
   if (!me) return null;
+  // a security analyst's home is the alerts queue (docs/ui.md); an owner who also triages keeps this page
+  if (me.user.roles.includes('security_analyst') && !me.user.roles.includes('owner'))
+    return <Navigate to="/alerts" replace />;
 
   return (
     <Stack gap="lg" maw={1100}>
