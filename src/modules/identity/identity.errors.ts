@@ -86,3 +86,9 @@ export const passwordReused = () =>
 export const currentPasswordWrong = () =>
   new AppError('validation', 'identity.current_password_wrong', 'The current password is not correct.');
 export const userStateConflict = (message: string) => new AppError('conflict', 'users.invalid_state', message);
+export const strongerFactorRequired = () =>
+  new AppError(
+    'unauthenticated',
+    'auth.stronger_factor_required',
+    'This sign-in needs your strongest second factor: a passkey, or the code from your authenticator app.',
+  );

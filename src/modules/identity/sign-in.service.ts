@@ -227,7 +227,14 @@ export function createSignInUseCases(deps: IdentityDeps) {
 
     /** Prepares a second factor that needs a round trip: passkey options, or an SMS code sent to the phone. */
     async beginSecondFactor(input: { challengeId: string; method: 'webauthn' | 'sms' }, ctx: RequestContext) {
-      return beginFactor(input.method, ctx, async (tx) => (await liveChallenge(tx, input.challengeId))?.user_id);
+      return beginFactor(input.method, ctx, async (tx) => {
+        const ch = await liveChallenge(tx, input.challengeId);
+        // a risk step-up narrowed this sign-in's factors: no SMS is sent for a method that would be refused
+        if (ch && deps.risk && !(await deps.risk.isMethodAllowed(tx, ch.id, input.method))) {
+          throw errors.strongerFactorRequired();
+        }
+        return ch?.user_id;
+      });
     },
 
     async verifyMfa(input: { challengeId: string } & SecondFactor, ctx: RequestContext) {

@@ -160,6 +160,15 @@ describe('IAM-14 risk at sign-in', () => {
     const a = await latest('&stage=login');
     expect(a).toMatchObject({ decision: 'step_up', outcome: 'challenged' });
     expect(a.indicators.map((i) => i.id)).toContain('ip_tor_exit');
+    // nor is a weaker factor started: no SMS code goes out for a method this sign-in would refuse
+    const sms = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/mfa/options',
+      remoteAddress: TOR_EXIT,
+      headers: torHeaders,
+      payload: { challengeId: login.json().challengeId, method: 'sms' },
+    });
+    expect(sms.json().error.code).toBe('auth.stronger_factor_required');
     const withTotp = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/mfa',
