@@ -11,7 +11,7 @@ export interface ConfirmReason {
   minLength: number;
 }
 
-interface ConfirmDialogProps {
+export interface ConfirmDialogProps {
   opened: boolean;
   onClose: () => void;
   /** Names the action and the object: "Lock the account of Carl Analyst?" */

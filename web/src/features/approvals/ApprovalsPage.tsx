@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Center, Code, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -6,9 +6,10 @@ import { useAccess } from '../../app/permissions.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconCheck, IconInbox, IconX } from '../../components/icons.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryStatus } from '../../components/QueryStatus.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { PrivilegedButton } from '../elevation/PrivilegedButton.tsx';
 import type { Grant } from '../grants/grants.api.ts';
@@ -92,26 +93,24 @@ export function ApprovalsPage() {
         title="Approvals"
         description="New accounts and confidential-data access wait here for a second person. Your own requests are never listed: someone else decides them."
       />
-      {approvals.isPending && (
-        <Center py="xl">
-          <Loader aria-label="Loading approvals" />
-        </Center>
-      )}
-      {approvals.isError && (
-        <ErrorAlert error={approvals.error} title="Could not load the approvals" onRetry={() => approvals.refetch()} />
-      )}
-      {approvals.isSuccess && users.length === 0 && grants.length === 0 && (
-        <EmptyStateCard
-          icon={<IconInbox size={28} />}
-          title="Nothing waits for you"
-          description="When another administrator creates an account or asks for confidential-data access, it appears here for you to approve or reject."
-          action={
-            <Button component={Link} to="/users" variant="default">
-              Go to Users
-            </Button>
-          }
-        />
-      )}
+      <QueryStatus
+        query={approvals}
+        loadingLabel="Loading approvals"
+        errorTitle="Could not load the approvals"
+        isEmpty={users.length === 0 && grants.length === 0}
+        emptyState={
+          <EmptyStateCard
+            icon={<IconInbox size={28} />}
+            title="Nothing waits for you"
+            description="When another administrator creates an account or asks for confidential-data access, it appears here for you to approve or reject."
+            action={
+              <Button component={Link} to="/users" variant="default">
+                Go to Users
+              </Button>
+            }
+          />
+        }
+      />
       {approvals.isSuccess && canUsers && users.length > 0 && (
         <Card withBorder padding="lg" component="section" aria-labelledby="pending-users-heading">
           <Group gap="xs" mb="sm">
@@ -122,60 +121,51 @@ export function ApprovalsPage() {
               {users.length}
             </Badge>
           </Group>
-          <Table.ScrollContainer minWidth={820}>
-            <Table verticalSpacing={6} data-testid="approvals-users">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Person</Table.Th>
-                  <Table.Th scope="col">Roles</Table.Th>
-                  <Table.Th scope="col">Created by</Table.Th>
-                  <Table.Th scope="col">Created</Table.Th>
-                  <Table.Th scope="col">Decision</Table.Th>
+          <ListTable
+            minWidth={820}
+            data-testid="approvals-users"
+            columns={['Person', 'Roles', 'Created by', 'Created', 'Decision']}
+          >
+            {users.map((u) => {
+              const ownerBlocked = u.roles.includes('owner') && !iAmOwner;
+              const name = displayName(u);
+              return (
+                <Table.Tr key={u.id} data-user-id={u.id} data-email={u.email}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/users/${u.id}`} size="sm" fw={600}>
+                      {name}
+                    </Anchor>
+                    <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+                      {u.email}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <RoleBadges roles={u.roles} />
+                  </Table.Td>
+                  <Table.Td>
+                    <PersonText id={u.createdBy} people={people.byId} />
+                  </Table.Td>
+                  <Table.Td>
+                    <DateTimeText value={u.createdAt} relative />
+                  </Table.Td>
+                  <Table.Td>
+                    {ownerBlocked ? (
+                      <Text size="sm" c="dimmed">
+                        Only an owner can approve an owner.
+                      </Text>
+                    ) : (
+                      <DecisionButtons
+                        permission="users.approve"
+                        subject={name}
+                        onApprove={() => setDecision({ kind: 'user', action: 'approve', user: u })}
+                        onReject={() => setDecision({ kind: 'user', action: 'reject', user: u })}
+                      />
+                    )}
+                  </Table.Td>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {users.map((u) => {
-                  const ownerBlocked = u.roles.includes('owner') && !iAmOwner;
-                  const name = displayName(u);
-                  return (
-                    <Table.Tr key={u.id} data-user-id={u.id} data-email={u.email}>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/users/${u.id}`} size="sm" fw={600}>
-                          {name}
-                        </Anchor>
-                        <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
-                          {u.email}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <RoleBadges roles={u.roles} />
-                      </Table.Td>
-                      <Table.Td>
-                        <PersonText id={u.createdBy} people={people.byId} />
-                      </Table.Td>
-                      <Table.Td>
-                        <DateTimeText value={u.createdAt} relative />
-                      </Table.Td>
-                      <Table.Td>
-                        {ownerBlocked ? (
-                          <Text size="sm" c="dimmed">
-                            Only an owner can approve an owner.
-                          </Text>
-                        ) : (
-                          <DecisionButtons
-                            permission="users.approve"
-                            subject={name}
-                            onApprove={() => setDecision({ kind: 'user', action: 'approve', user: u })}
-                            onReject={() => setDecision({ kind: 'user', action: 'reject', user: u })}
-                          />
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+              );
+            })}
+          </ListTable>
         </Card>
       )}
       {approvals.isSuccess && canGrants && grants.length > 0 && (
@@ -188,59 +178,49 @@ export function ApprovalsPage() {
               {grants.length}
             </Badge>
           </Group>
-          <Table.ScrollContainer minWidth={900}>
-            <Table verticalSpacing={6} data-testid="approvals-grants">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">For</Table.Th>
-                  <Table.Th scope="col">Access</Table.Th>
-                  <Table.Th scope="col">Expires</Table.Th>
-                  <Table.Th scope="col">Requested by</Table.Th>
-                  <Table.Th scope="col">Reason</Table.Th>
-                  <Table.Th scope="col">Decision</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {grants.map((g) => (
-                  <Table.Tr key={g.id} data-grant-id={g.id}>
-                    <Table.Td>
-                      <GranteeCell grant={g} people={people.byId} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Code>{g.permission}</Code>
-                      <GrantScope grant={g} />
-                    </Table.Td>
-                    <Table.Td>
-                      <DateTimeText value={g.expiresAt} relative empty="No expiry" />
-                    </Table.Td>
-                    <Table.Td>
-                      <PersonText id={g.requestedBy} people={people.byId} />
-                      <DateTimeText value={g.requestedAt} relative />
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" maw={260}>
-                        {g.reason || '—'}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      {iAmOwner ? (
-                        <DecisionButtons
-                          permission="grants.approve"
-                          subject={`${g.permission} for ${granteeName(g)}`}
-                          onApprove={() => setDecision({ kind: 'grant', action: 'approve', grant: g })}
-                          onReject={() => setDecision({ kind: 'grant', action: 'reject', grant: g })}
-                        />
-                      ) : (
-                        <Text size="sm" c="dimmed">
-                          Only an owner who holds this access can approve it.
-                        </Text>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <ListTable
+            minWidth={900}
+            data-testid="approvals-grants"
+            columns={['For', 'Access', 'Expires', 'Requested by', 'Reason', 'Decision']}
+          >
+            {grants.map((g) => (
+              <Table.Tr key={g.id} data-grant-id={g.id}>
+                <Table.Td>
+                  <GranteeCell grant={g} people={people.byId} />
+                </Table.Td>
+                <Table.Td>
+                  <Code>{g.permission}</Code>
+                  <GrantScope grant={g} />
+                </Table.Td>
+                <Table.Td>
+                  <DateTimeText value={g.expiresAt} relative empty="No expiry" />
+                </Table.Td>
+                <Table.Td>
+                  <PersonText id={g.requestedBy} people={people.byId} />
+                  <DateTimeText value={g.requestedAt} relative />
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" maw={260}>
+                    {g.reason || '—'}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  {iAmOwner ? (
+                    <DecisionButtons
+                      permission="grants.approve"
+                      subject={`${g.permission} for ${granteeName(g)}`}
+                      onApprove={() => setDecision({ kind: 'grant', action: 'approve', grant: g })}
+                      onReject={() => setDecision({ kind: 'grant', action: 'reject', grant: g })}
+                    />
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      Only an owner who holds this access can approve it.
+                    </Text>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </ListTable>
         </Card>
       )}
       <ConfirmDialog

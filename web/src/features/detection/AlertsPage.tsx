@@ -1,10 +1,8 @@
 import {
   Anchor,
   Button,
-  Center,
   Code,
   Group,
-  Loader,
   NativeSelect,
   Paper,
   SimpleGrid,
@@ -12,13 +10,13 @@ import {
   Table,
   Text,
   UnstyledButton,
-  VisuallyHidden,
 } from '@mantine/core';
 import { Link, useNavigate } from 'react-router';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryStatus } from '../../components/QueryStatus.tsx';
 import { usePeople } from '../users/users.api.ts';
 import { useAlertFilters } from './alerts-filters.ts';
 import type { Alert, AlertFilters } from './detection.api.ts';
@@ -106,36 +104,34 @@ export function AlertsPage() {
           )}
         </Group>
       </form>
-      {alerts.isPending && (
-        <Center py="xl">
-          <Loader aria-label="Loading alerts" />
-        </Center>
-      )}
-      {alerts.isError && (
-        <ErrorAlert error={alerts.error} title="Could not load the alerts" onRetry={() => alerts.refetch()} />
-      )}
-      {alerts.isSuccess && items.length === 0 && (
-        <EmptyStateCard
-          icon={<IconSiren size={28} />}
-          title={isFiltered(filters) ? 'No alerts match these filters' : 'No unresolved alerts'}
-          description={
-            isFiltered(filters)
-              ? 'Choose another status, severity or rule, or clear the filters to see what still needs someone.'
-              : 'Nothing waits for review. The rules watch sign-ins, refused calls, reveals and the audit log; a new alert shows here within 30 seconds.'
-          }
-          action={
-            isFiltered(filters) ? (
-              <Button variant="default" onClick={clear}>
-                Clear filters
-              </Button>
-            ) : (
-              <Button component={Link} to="/security/rules" variant="default">
-                Review the rules
-              </Button>
-            )
-          }
-        />
-      )}
+      <QueryStatus
+        query={alerts}
+        loadingLabel="Loading alerts"
+        errorTitle="Could not load the alerts"
+        isEmpty={items.length === 0}
+        emptyState={
+          <EmptyStateCard
+            icon={<IconSiren size={28} />}
+            title={isFiltered(filters) ? 'No alerts match these filters' : 'No unresolved alerts'}
+            description={
+              isFiltered(filters)
+                ? 'Choose another status, severity or rule, or clear the filters to see what still needs someone.'
+                : 'Nothing waits for review. The rules watch sign-ins, refused calls, reveals and the audit log; a new alert shows here within 30 seconds.'
+            }
+            action={
+              isFiltered(filters) ? (
+                <Button variant="default" onClick={clear}>
+                  Clear filters
+                </Button>
+              ) : (
+                <Button component={Link} to="/security/rules" variant="default">
+                  Review the rules
+                </Button>
+              )
+            }
+          />
+        }
+      />
       {items.length > 0 && (
         <AlertsTable items={items} titles={(id) => ruleTitle(rules.data?.items, id)} people={people.byId} />
       )}
@@ -206,70 +202,65 @@ function AlertsTable({
 }) {
   const navigate = useNavigate();
   return (
-    <Table.ScrollContainer minWidth={1000}>
-      <Table striped highlightOnHover verticalSpacing={6} data-testid="alerts-table">
-        <caption>
-          <VisuallyHidden>Alerts, newest first</VisuallyHidden>
-        </caption>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">Severity</Table.Th>
-            <Table.Th scope="col">Alert</Table.Th>
-            <Table.Th scope="col">Subject</Table.Th>
-            <Table.Th scope="col">Status</Table.Th>
-            <Table.Th scope="col">Raised</Table.Th>
-            <Table.Th scope="col">Responses taken</Table.Th>
-            <Table.Th scope="col" ta="right">
-              Notified
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((a) => (
-            <Table.Tr
-              key={a.id}
-              data-alert-id={a.id}
-              data-rule={a.rule}
-              style={{ cursor: 'pointer' }}
-              onClick={(e) => {
-                // The title is the keyboard way in; a click anywhere else on the row does the same.
-                if ((e.target as HTMLElement).closest('a, button, [tabindex]')) return;
-                navigate(`/alerts/${a.id}`);
-              }}
-            >
-              <Table.Td>
-                <SeverityBadge severity={a.severity} />
-              </Table.Td>
-              <Table.Td maw={420}>
-                <Anchor component={Link} to={`/alerts/${a.id}`} size="sm" fw={600}>
-                  {titles(a.rule) ?? a.rule}
-                </Anchor>
-                <Text size="xs" c="dimmed">
-                  <Code fz="xs">{a.rule}</Code> v{a.ruleVersion}
-                  {a.explanation ? ` · ${a.explanation}` : ''}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <SubjectText subject={a.subject} people={people} />
-              </Table.Td>
-              <Table.Td>
-                <AlertStatusBadge status={a.status} />
-              </Table.Td>
-              <Table.Td>
-                <DateTimeText value={a.createdAt} relative />
-              </Table.Td>
-              <Table.Td>
-                <ResponseBadges responses={a.responses} taken />
-              </Table.Td>
-              <Table.Td ta="right">
-                <Text size="sm" title="How many times the on-call roles were notified">
-                  {a.notifiedTimes}×
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <ListTable
+      minWidth={1000}
+      striped
+      highlightOnHover
+      data-testid="alerts-table"
+      caption="Alerts, newest first"
+      columns={[
+        'Severity',
+        'Alert',
+        'Subject',
+        'Status',
+        'Raised',
+        'Responses taken',
+        { label: 'Notified', ta: 'right' },
+      ]}
+    >
+      {items.map((a) => (
+        <Table.Tr
+          key={a.id}
+          data-alert-id={a.id}
+          data-rule={a.rule}
+          style={{ cursor: 'pointer' }}
+          onClick={(e) => {
+            // The title is the keyboard way in; a click anywhere else on the row does the same.
+            if ((e.target as HTMLElement).closest('a, button, [tabindex]')) return;
+            navigate(`/alerts/${a.id}`);
+          }}
+        >
+          <Table.Td>
+            <SeverityBadge severity={a.severity} />
+          </Table.Td>
+          <Table.Td maw={420}>
+            <Anchor component={Link} to={`/alerts/${a.id}`} size="sm" fw={600}>
+              {titles(a.rule) ?? a.rule}
+            </Anchor>
+            <Text size="xs" c="dimmed">
+              <Code fz="xs">{a.rule}</Code> v{a.ruleVersion}
+              {a.explanation ? ` · ${a.explanation}` : ''}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            <SubjectText subject={a.subject} people={people} />
+          </Table.Td>
+          <Table.Td>
+            <AlertStatusBadge status={a.status} />
+          </Table.Td>
+          <Table.Td>
+            <DateTimeText value={a.createdAt} relative />
+          </Table.Td>
+          <Table.Td>
+            <ResponseBadges responses={a.responses} taken />
+          </Table.Td>
+          <Table.Td ta="right">
+            <Text size="sm" title="How many times the on-call roles were notified">
+              {a.notifiedTimes}×
+            </Text>
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </ListTable>
   );
 }

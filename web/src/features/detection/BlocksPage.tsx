@@ -2,10 +2,8 @@ import {
   Anchor,
   Badge,
   Button,
-  Center,
   Code,
   Group,
-  Loader,
   Alert as MantineAlert,
   SegmentedControl,
   Stack,
@@ -13,20 +11,19 @@ import {
   Text,
   Title,
   Tooltip,
-  VisuallyHidden,
 } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useAccess } from '../../app/permissions.ts';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { ConfirmItemDialog } from '../../components/ConfirmItemDialog.tsx';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconInfo, IconLock } from '../../components/icons.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryStatus } from '../../components/QueryStatus.tsx';
 import { formatDateTime, shortId } from '../../lib/format.ts';
-import { PrivilegedButton } from '../elevation/PrivilegedButton.tsx';
+import { PrivilegedRowAction } from '../elevation/PrivilegedButton.tsx';
 import { displayName, RoleBadges } from '../users/user-display.tsx';
 import type { Alert, BlockedIp } from './detection.api.ts';
 import { useAlerts, useBlockedIps, useLiftBlock, useLockedUsers, useRules } from './detection.api.ts';
@@ -95,132 +92,100 @@ function BlockedAddresses() {
           ]}
         />
       </Group>
-      {blocks.isPending && (
-        <Center py="xl">
-          <Loader aria-label="Loading blocked addresses" />
-        </Center>
-      )}
-      {blocks.isError && (
-        <ErrorAlert
-          error={blocks.error}
-          title="Could not load the blocked addresses"
-          onRetry={() => blocks.refetch()}
-        />
-      )}
-      {blocks.isSuccess && items.length === 0 && (
-        <EmptyStateCard
-          icon={<IconBan size={28} />}
-          title={show === 'active' ? 'No address is blocked now' : 'No address has been blocked'}
-          description={
-            show === 'active' && all.length > 0
-              ? 'Earlier blocks have expired or were lifted; show all to see them.'
-              : 'Rules with the “Block address” response (refused calls, password spraying, canaries) block an address when they fire.'
-          }
-          action={
-            show === 'active' && all.length > 0 ? (
-              <Button variant="default" onClick={() => setShow('all')}>
-                Show all blocks
-              </Button>
-            ) : (
-              <Button component={Link} to="/security/rules" variant="default">
-                Review the rules
-              </Button>
-            )
-          }
-        />
-      )}
+      <QueryStatus
+        query={blocks}
+        loadingLabel="Loading blocked addresses"
+        errorTitle="Could not load the blocked addresses"
+        isEmpty={items.length === 0}
+        emptyState={
+          <EmptyStateCard
+            icon={<IconBan size={28} />}
+            title={show === 'active' ? 'No address is blocked now' : 'No address has been blocked'}
+            description={
+              show === 'active' && all.length > 0
+                ? 'Earlier blocks have expired or were lifted; show all to see them.'
+                : 'Rules with the “Block address” response (refused calls, password spraying, canaries) block an address when they fire.'
+            }
+            action={
+              show === 'active' && all.length > 0 ? (
+                <Button variant="default" onClick={() => setShow('all')}>
+                  Show all blocks
+                </Button>
+              ) : (
+                <Button component={Link} to="/security/rules" variant="default">
+                  Review the rules
+                </Button>
+              )
+            }
+          />
+        }
+      />
       {items.length > 0 && (
-        <Table.ScrollContainer minWidth={900}>
-          <Table striped verticalSpacing={6} data-testid="blocks-table">
-            <caption>
-              <VisuallyHidden>Blocked addresses, newest first</VisuallyHidden>
-            </caption>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Address (keyed hash)</Table.Th>
-                <Table.Th scope="col">State</Table.Th>
-                <Table.Th scope="col">Rule</Table.Th>
-                <Table.Th scope="col">Level</Table.Th>
-                <Table.Th scope="col">Blocked</Table.Th>
-                <Table.Th scope="col">Expires</Table.Th>
-                <Table.Th scope="col">Action</Table.Th>
+        <ListTable
+          minWidth={900}
+          striped
+          data-testid="blocks-table"
+          caption="Blocked addresses, newest first"
+          columns={['Address (keyed hash)', 'State', 'Rule', 'Level', 'Blocked', 'Expires', 'Action']}
+        >
+          {items.map((b) => {
+            const state = stateOf(b);
+            return (
+              <Table.Tr key={b.id} data-block-id={b.id} data-state={state}>
+                <Table.Td>
+                  <Tooltip label={b.ipHash}>
+                    <Code tabIndex={0}>{shortId(b.ipHash)}</Code>
+                  </Tooltip>
+                </Table.Td>
+                <Table.Td>
+                  <Badge color={stateBadge[state].color} variant="light" tt="none" miw="max-content">
+                    {stateBadge[state].label}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{ruleTitle(rules.data?.items, b.rule) ?? b.rule}</Text>
+                  <Code fz="xs">{b.rule}</Code>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                    {b.level} · {lengthOf(b.level)}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <DateTimeText value={b.createdAt} />
+                </Table.Td>
+                <Table.Td>
+                  <DateTimeText value={b.expiresAt} relative={state === 'active'} />
+                </Table.Td>
+                <Table.Td>
+                  {b.active && (
+                    <PrivilegedRowAction
+                      permission="alerts.manage"
+                      onClick={() => setLifting(b)}
+                      aria-label={`Lift the block on ${shortId(b.ipHash)}`}
+                    >
+                      Lift block
+                    </PrivilegedRowAction>
+                  )}
+                </Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((b) => {
-                const state = stateOf(b);
-                return (
-                  <Table.Tr key={b.id} data-block-id={b.id} data-state={state}>
-                    <Table.Td>
-                      <Tooltip label={b.ipHash}>
-                        <Code tabIndex={0}>{shortId(b.ipHash)}</Code>
-                      </Tooltip>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge color={stateBadge[state].color} variant="light" tt="none" miw="max-content">
-                        {stateBadge[state].label}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{ruleTitle(rules.data?.items, b.rule) ?? b.rule}</Text>
-                      <Code fz="xs">{b.rule}</Code>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                        {b.level} · {lengthOf(b.level)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <DateTimeText value={b.createdAt} />
-                    </Table.Td>
-                    <Table.Td>
-                      <DateTimeText value={b.expiresAt} relative={state === 'active'} />
-                    </Table.Td>
-                    <Table.Td>
-                      {b.active && (
-                        <PrivilegedButton
-                          permission="alerts.manage"
-                          size="compact-sm"
-                          variant="subtle"
-                          color="red"
-                          onClick={() => setLifting(b)}
-                          aria-label={`Lift the block on ${shortId(b.ipHash)}`}
-                        >
-                          Lift block
-                        </PrivilegedButton>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+            );
+          })}
+        </ListTable>
       )}
-      <ConfirmDialog
-        opened={lifting !== null}
-        onClose={() => {
-          setLifting(null);
-          lift.reset();
-        }}
+      <ConfirmItemDialog
+        item={lifting}
+        onClose={() => setLifting(null)}
+        resetOnClose
+        mutation={lift}
+        variables={(b) => b.id}
+        done={(b) => ({
+          title: 'Block lifted',
+          message: `Requests from ${shortId(b.ipHash)} are accepted again.`,
+        })}
         title={`Lift the block on address ${lifting ? shortId(lifting.ipHash) : ''}?`}
         confirmLabel="Lift block"
         color="red"
-        pending={lift.isPending}
-        error={lift.error}
-        onConfirm={() =>
-          lifting &&
-          lift.mutate(lifting.id, {
-            onSuccess: () => {
-              notifications.show({
-                color: 'green',
-                title: 'Block lifted',
-                message: `Requests from ${shortId(lifting.ipHash)} are accepted again.`,
-              });
-              setLifting(null);
-            },
-          })
-        }
       >
         <Text size="sm">
           Requests from the address <Code>{lifting?.ipHash}</Code> are accepted again at once instead of from{' '}
@@ -228,7 +193,7 @@ function BlockedAddresses() {
           {lifting && (ruleTitle(rules.data?.items, lifting.rule) ?? lifting.rule)}”. If it offends again, the next
           block lasts longer ({lifting && lengthOf(lifting.level + 1)}). The lift is recorded in the audit log.
         </Text>
-      </ConfirmDialog>
+      </ConfirmItemDialog>
     </Stack>
   );
 }
@@ -260,91 +225,74 @@ function LockedAccounts() {
         </MantineAlert>
       ) : (
         <>
-          {users.isPending && (
-            <Center py="xl">
-              <Loader aria-label="Loading locked accounts" />
-            </Center>
-          )}
-          {users.isError && (
-            <ErrorAlert
-              error={users.error}
-              title="Could not load the locked accounts"
-              onRetry={() => users.refetch()}
-            />
-          )}
-          {users.isSuccess && items.length === 0 && (
-            <EmptyStateCard
-              icon={<IconLock size={28} />}
-              title="No account is locked"
-              description="Rules with the “Lock account” response lock the person who set them off; the account then shows here."
-            />
-          )}
+          <QueryStatus
+            query={users}
+            loadingLabel="Loading locked accounts"
+            errorTitle="Could not load the locked accounts"
+            isEmpty={items.length === 0}
+            emptyState={
+              <EmptyStateCard
+                icon={<IconLock size={28} />}
+                title="No account is locked"
+                description="Rules with the “Lock account” response lock the person who set them off; the account then shows here."
+              />
+            }
+          />
           {items.length > 0 && (
-            <Table.ScrollContainer minWidth={900}>
-              <Table striped verticalSpacing={6} data-testid="locked-users-table">
-                <caption>
-                  <VisuallyHidden>Locked accounts</VisuallyHidden>
-                </caption>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">Person</Table.Th>
-                    <Table.Th scope="col">Roles</Table.Th>
-                    <Table.Th scope="col">Locked by</Table.Th>
-                    <Table.Th scope="col">Locked until</Table.Th>
-                    <Table.Th scope="col">Last sign-in</Table.Th>
-                    <Table.Th scope="col">Action</Table.Th>
+            <ListTable
+              minWidth={900}
+              striped
+              data-testid="locked-users-table"
+              caption="Locked accounts"
+              columns={['Person', 'Roles', 'Locked by', 'Locked until', 'Last sign-in', 'Action']}
+            >
+              {items.map((u) => {
+                const alert = lockedBy(u.id);
+                return (
+                  <Table.Tr key={u.id} data-user-id={u.id} data-email={u.email}>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/users/${u.id}`} size="sm" fw={600}>
+                        {displayName(u)}
+                      </Anchor>
+                      <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+                        {u.email}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <RoleBadges roles={u.roles} />
+                    </Table.Td>
+                    <Table.Td>
+                      {alert ? (
+                        <Anchor component={Link} to={`/alerts/${alert.id}`} size="sm">
+                          {ruleTitle(rules.data?.items, alert.rule) ?? alert.rule}
+                        </Anchor>
+                      ) : (
+                        <Text size="sm" c="dimmed">
+                          Not by an alert (see the account)
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <DateTimeText value={u.lockedUntil} relative empty="Until unlocked" />
+                    </Table.Td>
+                    <Table.Td>
+                      <DateTimeText value={u.lastLoginAt} empty="Never" />
+                    </Table.Td>
+                    <Table.Td>
+                      <Button
+                        component={Link}
+                        to={`/users/${u.id}`}
+                        size="compact-sm"
+                        variant="subtle"
+                        aria-label={`Open the account of ${displayName(u)} to unlock it`}
+                      >
+                        Open to unlock
+                      </Button>
+                    </Table.Td>
                   </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {items.map((u) => {
-                    const alert = lockedBy(u.id);
-                    return (
-                      <Table.Tr key={u.id} data-user-id={u.id} data-email={u.email}>
-                        <Table.Td>
-                          <Anchor component={Link} to={`/users/${u.id}`} size="sm" fw={600}>
-                            {displayName(u)}
-                          </Anchor>
-                          <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
-                            {u.email}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td>
-                          <RoleBadges roles={u.roles} />
-                        </Table.Td>
-                        <Table.Td>
-                          {alert ? (
-                            <Anchor component={Link} to={`/alerts/${alert.id}`} size="sm">
-                              {ruleTitle(rules.data?.items, alert.rule) ?? alert.rule}
-                            </Anchor>
-                          ) : (
-                            <Text size="sm" c="dimmed">
-                              Not by an alert (see the account)
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          <DateTimeText value={u.lockedUntil} relative empty="Until unlocked" />
-                        </Table.Td>
-                        <Table.Td>
-                          <DateTimeText value={u.lastLoginAt} empty="Never" />
-                        </Table.Td>
-                        <Table.Td>
-                          <Button
-                            component={Link}
-                            to={`/users/${u.id}`}
-                            size="compact-sm"
-                            variant="subtle"
-                            aria-label={`Open the account of ${displayName(u)} to unlock it`}
-                          >
-                            Open to unlock
-                          </Button>
-                        </Table.Td>
-                      </Table.Tr>
-                    );
-                  })}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+                );
+              })}
+            </ListTable>
           )}
         </>
       )}

@@ -3,17 +3,14 @@ import {
   Badge,
   Button,
   Card,
-  Center,
   Group,
   List,
-  Loader,
   Alert as MantineAlert,
   Stack,
   Stepper,
   Table,
   Text,
   Title,
-  VisuallyHidden,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
@@ -22,9 +19,10 @@ import { useAccess } from '../../app/permissions.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconCheck, IconInfo } from '../../components/icons.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryStatus } from '../../components/QueryStatus.tsx';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { PrivilegedButton } from '../elevation/PrivilegedButton.tsx';
 import type { Person } from '../users/users.api.ts';
@@ -64,18 +62,11 @@ export function LockdownPage() {
         title="Lock-down"
         description="Close confidential data at once during an incident. Any security analyst can engage it; two owners must agree to lift it."
       />
-      {lockdown.isPending && (
-        <Center py="xl">
-          <Loader aria-label="Loading the lock-down state" />
-        </Center>
-      )}
-      {lockdown.isError && (
-        <ErrorAlert
-          error={lockdown.error}
-          title="Could not read the lock-down state"
-          onRetry={() => lockdown.refetch()}
-        />
-      )}
+      <QueryStatus
+        query={lockdown}
+        loadingLabel="Loading the lock-down state"
+        errorTitle="Could not read the lock-down state"
+      />
       {lockdown.data &&
         (lockdown.data.active ? (
           <ActiveCard state={lockdown.data} people={people.byId} />
@@ -317,86 +308,75 @@ function History({ people }: { people: ReadonlyMap<string, Person> }) {
       <Title order={3} id="history-heading">
         History
       </Title>
-      {history.isPending && (
-        <Center py="md">
-          <Loader aria-label="Loading the lock-down history" />
-        </Center>
-      )}
-      {history.isError && (
-        <ErrorAlert error={history.error} title="Could not load the history" onRetry={() => history.refetch()} />
-      )}
-      {history.isSuccess && items.length === 0 && (
-        <EmptyStateCard
-          icon={<IconShieldLock size={28} />}
-          title="No lock-down so far"
-          description="Each lock-down is listed here with who engaged it, who asked to lift it and who confirmed."
-        />
-      )}
+      <QueryStatus
+        query={history}
+        loadingLabel="Loading the lock-down history"
+        errorTitle="Could not load the history"
+        loaderPy="md"
+        isEmpty={items.length === 0}
+        emptyState={
+          <EmptyStateCard
+            icon={<IconShieldLock size={28} />}
+            title="No lock-down so far"
+            description="Each lock-down is listed here with who engaged it, who asked to lift it and who confirmed."
+          />
+        }
+      />
       {items.length > 0 && (
-        <Table.ScrollContainer minWidth={900}>
-          <Table striped verticalSpacing={6} data-testid="lockdown-history">
-            <caption>
-              <VisuallyHidden>Lock-downs, newest first</VisuallyHidden>
-            </caption>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Engaged</Table.Th>
-                <Table.Th scope="col">By</Table.Th>
-                <Table.Th scope="col">Lift asked</Table.Th>
-                <Table.Th scope="col">Lifted</Table.Th>
-                <Table.Th scope="col">Lasted</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((l) => (
-                <Table.Tr key={l.id} data-active={l.active || undefined}>
-                  <Table.Td>
-                    <DateTimeText value={l.engagedAt} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">
-                      <EngagedBy state={l} people={people} meId={meId} bare />
+        <ListTable
+          minWidth={900}
+          striped
+          data-testid="lockdown-history"
+          caption="Lock-downs, newest first"
+          columns={['Engaged', 'By', 'Lift asked', 'Lifted', 'Lasted']}
+        >
+          {items.map((l) => (
+            <Table.Tr key={l.id} data-active={l.active || undefined}>
+              <Table.Td>
+                <DateTimeText value={l.engagedAt} />
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">
+                  <EngagedBy state={l} people={people} meId={meId} bare />
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                {l.liftRequestedBy ? (
+                  <>
+                    <DateTimeText value={l.liftRequestedAt} />
+                    <Text size="xs">
+                      by <Who id={l.liftRequestedBy} people={people} meId={meId} unknown="an owner" />
                     </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    {l.liftRequestedBy ? (
-                      <>
-                        <DateTimeText value={l.liftRequestedAt} />
-                        <Text size="xs">
-                          by <Who id={l.liftRequestedBy} people={people} meId={meId} unknown="an owner" />
-                        </Text>
-                      </>
-                    ) : (
-                      <Text size="sm" c="dimmed">
-                        —
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    {l.active ? (
-                      <Badge color="red.9" variant="filled" tt="none">
-                        In force
-                      </Badge>
-                    ) : (
-                      <>
-                        <DateTimeText value={l.liftedAt} />
-                        <Text size="xs">
-                          by <Who id={l.liftedBy} people={people} meId={meId} unknown="an owner" />
-                        </Text>
-                      </>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">
-                      {durationText(l.engagedAt, l.liftedAt)}
-                      {l.active ? ' so far' : ''}
+                  </>
+                ) : (
+                  <Text size="sm" c="dimmed">
+                    —
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                {l.active ? (
+                  <Badge color="red.9" variant="filled" tt="none">
+                    In force
+                  </Badge>
+                ) : (
+                  <>
+                    <DateTimeText value={l.liftedAt} />
+                    <Text size="xs">
+                      by <Who id={l.liftedBy} people={people} meId={meId} unknown="an owner" />
                     </Text>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+                  </>
+                )}
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">
+                  {durationText(l.engagedAt, l.liftedAt)}
+                  {l.active ? ' so far' : ''}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       )}
     </Stack>
   );

@@ -45,3 +45,8 @@ export function PrivilegedButton({ permission, children, elevationHint, onClick,
     </Button>
   );
 }
+
+/** The red, compact action at the end of a table row (delete, revoke, lift a block): a privileged button all the same. */
+export function PrivilegedRowAction(props: PrivilegedButtonProps) {
+  return <PrivilegedButton size="compact-sm" variant="subtle" color="red" {...props} />;
+}

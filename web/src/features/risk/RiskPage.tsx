@@ -4,10 +4,8 @@ import {
   Badge,
   Button,
   Card,
-  Center,
   Code,
   Group,
-  Loader,
   NumberInput,
   Select,
   SimpleGrid,
@@ -25,6 +23,7 @@ import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconShield } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryStatus } from '../../components/QueryStatus.tsx';
 import { formatDateTime, shortId } from '../../lib/format.ts';
 import { AssessmentDrawer } from './AssessmentDrawer.tsx';
 import {
@@ -153,21 +152,19 @@ function AssessmentsPanel() {
           </Button>
         )}
       </Group>
-      {list.isPending && (
-        <Center py="xl">
-          <Loader aria-label="Loading assessments" />
-        </Center>
-      )}
-      {list.isError && (
-        <ErrorAlert error={list.error} title="Could not load assessments" onRetry={() => list.refetch()} />
-      )}
-      {list.isSuccess && items.length === 0 && (
-        <EmptyStateCard
-          icon={<IconShield size={28} />}
-          title="No assessments match"
-          description="Assessments appear with every sign-in and every reveal; clear the filters to see them all."
-        />
-      )}
+      <QueryStatus
+        query={list}
+        loadingLabel="Loading assessments"
+        errorTitle="Could not load assessments"
+        isEmpty={items.length === 0}
+        emptyState={
+          <EmptyStateCard
+            icon={<IconShield size={28} />}
+            title="No assessments match"
+            description="Assessments appear with every sign-in and every reveal; clear the filters to see them all."
+          />
+        }
+      />
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={760}>
           <Table striped highlightOnHover aria-label="Risk assessments">

@@ -1,14 +1,14 @@
-import { Alert, Badge, Card, Center, Code, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Card, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { ConfirmItemDialog } from '../../components/ConfirmItemDialog.tsx';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconCheck, IconInfo, IconNetwork, IconPlus } from '../../components/icons.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { PrivilegedButton } from '../elevation/PrivilegedButton.tsx';
+import { QueryStatus } from '../../components/QueryStatus.tsx';
+import { PrivilegedButton, PrivilegedRowAction } from '../elevation/PrivilegedButton.tsx';
 import { PersonText } from '../users/user-display.tsx';
 import { usePeople } from '../users/users.api.ts';
 import { AddAllowlistEntryModal } from './AddAllowlistEntryModal.tsx';
@@ -46,14 +46,7 @@ export function IpAllowlistPage() {
         description="Confidential data (revealing full records) can be reached only from these networks (IAM-13)."
         actions={addButton}
       />
-      {list.isPending && (
-        <Center py="xl">
-          <Loader aria-label="Loading the allow-list" />
-        </Center>
-      )}
-      {list.isError && (
-        <ErrorAlert error={list.error} title="Could not load the allow-list" onRetry={() => list.refetch()} />
-      )}
+      <QueryStatus query={list} loadingLabel="Loading the allow-list" errorTitle="Could not load the allow-list" />
       {list.data &&
         (list.data.usingDefaults ? (
           <Alert
@@ -100,80 +93,57 @@ export function IpAllowlistPage() {
           <Title order={3} size="h4" id="entries-heading" mb="sm">
             Entries
           </Title>
-          <Table.ScrollContainer minWidth={720}>
-            <Table verticalSpacing={6} striped data-testid="allowlist-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">CIDR</Table.Th>
-                  <Table.Th scope="col">Applies to</Table.Th>
-                  <Table.Th scope="col">Label</Table.Th>
-                  <Table.Th scope="col">Added</Table.Th>
-                  <Table.Th scope="col">Action</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((e) => (
-                  <Table.Tr key={e.id} data-cidr={e.cidr}>
-                    <Table.Td>
-                      <Code>{e.cidr}</Code>
-                    </Table.Td>
-                    <Table.Td>
-                      {e.userId ? (
-                        <PersonText id={e.userId} people={people.byId} />
-                      ) : (
-                        <Badge variant="light" tt="none">
-                          Everyone
-                        </Badge>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{e.label}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <DateTimeText value={e.createdAt} />
-                    </Table.Td>
-                    <Table.Td>
-                      <PrivilegedButton
-                        permission="settings.manage"
-                        size="compact-sm"
-                        variant="subtle"
-                        color="red"
-                        onClick={() => setRemoving(e)}
-                        aria-label={`Remove ${e.cidr} (${e.label})`}
-                        elevationHint="Changing the allow-list is a privileged action: elevate first."
-                      >
-                        Remove
-                      </PrivilegedButton>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <ListTable
+            minWidth={720}
+            striped
+            data-testid="allowlist-table"
+            columns={['CIDR', 'Applies to', 'Label', 'Added', 'Action']}
+          >
+            {items.map((e) => (
+              <Table.Tr key={e.id} data-cidr={e.cidr}>
+                <Table.Td>
+                  <Code>{e.cidr}</Code>
+                </Table.Td>
+                <Table.Td>
+                  {e.userId ? (
+                    <PersonText id={e.userId} people={people.byId} />
+                  ) : (
+                    <Badge variant="light" tt="none">
+                      Everyone
+                    </Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{e.label}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <DateTimeText value={e.createdAt} />
+                </Table.Td>
+                <Table.Td>
+                  <PrivilegedRowAction
+                    permission="settings.manage"
+                    onClick={() => setRemoving(e)}
+                    aria-label={`Remove ${e.cidr} (${e.label})`}
+                    elevationHint="Changing the allow-list is a privileged action: elevate first."
+                  >
+                    Remove
+                  </PrivilegedRowAction>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </ListTable>
         </Card>
       )}
       <AddAllowlistEntryModal opened={adding} onClose={closeAdd} usingDefaults={list.data?.usingDefaults ?? true} />
-      <ConfirmDialog
-        opened={removing !== null}
+      <ConfirmItemDialog
+        item={removing}
         onClose={() => setRemoving(null)}
+        mutation={remove}
+        variables={(e) => e.id}
+        done={(e) => ({ title: 'Entry removed', message: `${e.cidr} is off the allow-list.` })}
         title={`Remove ${removing?.cidr ?? ''} (${removing?.label ?? ''})?`}
         confirmLabel="Remove entry"
         color="red"
-        pending={remove.isPending}
-        error={remove.error}
-        onConfirm={() =>
-          removing &&
-          remove.mutate(removing.id, {
-            onSuccess: () => {
-              notifications.show({
-                color: 'green',
-                title: 'Entry removed',
-                message: `${removing.cidr} is off the allow-list.`,
-              });
-              setRemoving(null);
-            },
-          })
-        }
       >
         <Text size="sm">
           {removing?.userId
@@ -182,7 +152,7 @@ export function IpAllowlistPage() {
               ? 'It is the last global entry: the built-in defaults (this machine and private networks) apply again.'
               : 'Confidential data can no longer be reached from this network, unless another entry covers it.'}
         </Text>
-      </ConfirmDialog>
+      </ConfirmItemDialog>
     </Stack>
   );
 }

@@ -1,14 +1,14 @@
-import { Badge, Center, Code, Group, Loader, Stack, Table, Text } from '@mantine/core';
+import { Badge, Code, Group, Stack, Table, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { ConfirmItemDialog } from '../../components/ConfirmItemDialog.tsx';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconKey, IconPlus } from '../../components/icons.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { PrivilegedButton } from '../elevation/PrivilegedButton.tsx';
+import { QueryStatus } from '../../components/QueryStatus.tsx';
+import { PrivilegedButton, PrivilegedRowAction } from '../elevation/PrivilegedButton.tsx';
 import { PersonText } from '../users/user-display.tsx';
 import { usePeople } from '../users/users.api.ts';
 import { CreateServiceTokenModal } from './CreateServiceTokenModal.tsx';
@@ -63,124 +63,96 @@ export function ServiceTokensPage() {
         description="Ingestion clients add records with a token: scoped, usable only from the networks you list, shown once."
         actions={createButton}
       />
-      {tokens.isPending && (
-        <Center py="xl">
-          <Loader aria-label="Loading service tokens" />
-        </Center>
-      )}
-      {tokens.isError && (
-        <ErrorAlert error={tokens.error} title="Could not load the service tokens" onRetry={() => tokens.refetch()} />
-      )}
-      {tokens.isSuccess && items.length === 0 && (
-        <EmptyStateCard
-          icon={<IconKey size={28} />}
-          title="No service tokens yet"
-          description="Create one for each client that loads records (a CRM export, a nightly job), limited to the addresses it calls from."
-          action={createButton}
-        />
-      )}
+      <QueryStatus
+        query={tokens}
+        loadingLabel="Loading service tokens"
+        errorTitle="Could not load the service tokens"
+        isEmpty={items.length === 0}
+        emptyState={
+          <EmptyStateCard
+            icon={<IconKey size={28} />}
+            title="No service tokens yet"
+            description="Create one for each client that loads records (a CRM export, a nightly job), limited to the addresses it calls from."
+            action={createButton}
+          />
+        }
+      />
       {items.length > 0 && (
-        <Table.ScrollContainer minWidth={1000}>
-          <Table striped verticalSpacing={6} data-testid="service-tokens-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Name</Table.Th>
-                <Table.Th scope="col">State</Table.Th>
-                <Table.Th scope="col">Scopes</Table.Th>
-                <Table.Th scope="col">Allowed CIDRs</Table.Th>
-                <Table.Th scope="col">Created</Table.Th>
-                <Table.Th scope="col">Expires</Table.Th>
-                <Table.Th scope="col">Last used</Table.Th>
-                <Table.Th scope="col">Action</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((t) => (
-                <Table.Tr key={t.id} data-token-id={t.id} data-name={t.name}>
-                  <Table.Td>
-                    <Text size="sm" fw={600}>
-                      {t.name}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <TokenState t={t} />
-                    {t.revokedAt && <DateTimeText value={t.revokedAt} />}
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      {t.scopes.map((s) => (
-                        <Code key={s}>{s}</Code>
-                      ))}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <Stack gap={2}>
-                      {t.allowedCidrs.map((c) => (
-                        <Code key={c}>{c}</Code>
-                      ))}
-                    </Stack>
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTimeText value={t.createdAt} />
-                    <Text size="xs">
-                      by <PersonText id={t.createdBy} people={people.byId} />
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTimeText value={t.expiresAt} relative empty="Never" />
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTimeText value={t.lastUsedAt} relative empty="Never" />
-                  </Table.Td>
-                  <Table.Td>
-                    {!t.revokedAt && (
-                      <PrivilegedButton
-                        permission="service_tokens.manage"
-                        size="compact-sm"
-                        variant="subtle"
-                        color="red"
-                        onClick={() => setRevoking(t)}
-                        aria-label={`Revoke ${t.name}`}
-                        elevationHint="Revoking a service token is a privileged action: elevate first."
-                      >
-                        Revoke
-                      </PrivilegedButton>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ListTable
+          minWidth={1000}
+          striped
+          data-testid="service-tokens-table"
+          columns={['Name', 'State', 'Scopes', 'Allowed CIDRs', 'Created', 'Expires', 'Last used', 'Action']}
+        >
+          {items.map((t) => (
+            <Table.Tr key={t.id} data-token-id={t.id} data-name={t.name}>
+              <Table.Td>
+                <Text size="sm" fw={600}>
+                  {t.name}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <TokenState t={t} />
+                {t.revokedAt && <DateTimeText value={t.revokedAt} />}
+              </Table.Td>
+              <Table.Td>
+                <Group gap={4}>
+                  {t.scopes.map((s) => (
+                    <Code key={s}>{s}</Code>
+                  ))}
+                </Group>
+              </Table.Td>
+              <Table.Td>
+                <Stack gap={2}>
+                  {t.allowedCidrs.map((c) => (
+                    <Code key={c}>{c}</Code>
+                  ))}
+                </Stack>
+              </Table.Td>
+              <Table.Td>
+                <DateTimeText value={t.createdAt} />
+                <Text size="xs">
+                  by <PersonText id={t.createdBy} people={people.byId} />
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <DateTimeText value={t.expiresAt} relative empty="Never" />
+              </Table.Td>
+              <Table.Td>
+                <DateTimeText value={t.lastUsedAt} relative empty="Never" />
+              </Table.Td>
+              <Table.Td>
+                {!t.revokedAt && (
+                  <PrivilegedRowAction
+                    permission="service_tokens.manage"
+                    onClick={() => setRevoking(t)}
+                    aria-label={`Revoke ${t.name}`}
+                    elevationHint="Revoking a service token is a privileged action: elevate first."
+                  >
+                    Revoke
+                  </PrivilegedRowAction>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       )}
       <CreateServiceTokenModal opened={creating} onClose={closeCreate} />
-      <ConfirmDialog
-        opened={revoking !== null}
+      <ConfirmItemDialog
+        item={revoking}
         onClose={() => setRevoking(null)}
+        mutation={revoke}
+        variables={(t) => t.id}
+        done={(t) => ({ title: 'Token revoked', message: `“${t.name}” no longer works.` })}
         title={`Revoke the token “${revoking?.name ?? ''}”?`}
         confirmLabel="Revoke token"
         color="red"
-        pending={revoke.isPending}
-        error={revoke.error}
-        onConfirm={() =>
-          revoking &&
-          revoke.mutate(revoking.id, {
-            onSuccess: () => {
-              notifications.show({
-                color: 'green',
-                title: 'Token revoked',
-                message: `“${revoking.name}” no longer works.`,
-              });
-              setRevoking(null);
-            },
-          })
-        }
       >
         <Text size="sm">
           The client using “{revoking?.name}” is refused from its next call. This cannot be undone; create a new token
           to reconnect it.
         </Text>
-      </ConfirmDialog>
+      </ConfirmItemDialog>
     </Stack>
   );
 }

@@ -1,11 +1,11 @@
-import { Anchor, Badge, Card, Code, Table, Text, Title, VisuallyHidden } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { Anchor, Badge, Card, Code, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useAccess } from '../../app/permissions.ts';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { ConfirmItemDialog } from '../../components/ConfirmItemDialog.tsx';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
-import { PrivilegedButton } from '../elevation/PrivilegedButton.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
+import { PrivilegedRowAction } from '../elevation/PrivilegedButton.tsx';
 import type { Grant } from '../grants/grants.api.ts';
 import { grantStatusLabel, useDecideGrant } from '../grants/grants.api.ts';
 import { PersonText } from './user-display.tsx';
@@ -53,121 +53,98 @@ export function UserGrantsCard({
           No grants. An owner can request confidential-data access for this person above; a second owner approves it.
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={900}>
-          <Table verticalSpacing={6} data-testid="user-grants">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Permission</Table.Th>
-                <Table.Th scope="col">Status</Table.Th>
-                <Table.Th scope="col">Scope</Table.Th>
-                <Table.Th scope="col">Expires</Table.Th>
-                <Table.Th scope="col">Requested by</Table.Th>
-                <Table.Th scope="col">Decided by</Table.Th>
-                <Table.Th scope="col">Last used</Table.Th>
-                <Table.Th scope="col">
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {grants.map((g) => (
-                <Table.Tr key={g.id} data-grant-id={g.id} data-status={g.status}>
-                  <Table.Td>
-                    <Code>{g.permission}</Code>
-                    {g.reason && (
-                      <Text size="xs" c="dimmed" mt={2} maw={260}>
-                        “{g.reason}”
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <GrantStatusBadge status={g.status} />
-                  </Table.Td>
-                  <Table.Td>
-                    <GrantScope grant={g} />
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTimeText value={g.expiresAt} relative empty="No expiry" />
-                  </Table.Td>
-                  <Table.Td>
-                    <PersonText id={g.requestedBy} people={people} />
-                    <DateTimeText value={g.requestedAt} />
-                  </Table.Td>
-                  <Table.Td>
-                    {g.decidedBy ? (
-                      <>
-                        <PersonText id={g.decidedBy} people={people} />
-                        <DateTimeText value={g.revokedAt ?? g.decidedAt} />
-                      </>
-                    ) : g.status === 'pending_approval' ? (
-                      holds('grants.approve') ? (
-                        <Anchor component={Link} to="/approvals" size="sm">
-                          Waiting in Approvals
-                        </Anchor>
-                      ) : (
-                        <Text size="sm" c="dimmed">
-                          Waiting for a second owner
-                        </Text>
-                      )
-                    ) : (
-                      <Text size="sm" c="dimmed">
-                        —
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTimeText value={g.lastUsedAt} empty="Never" />
-                  </Table.Td>
-                  <Table.Td>
-                    {g.status === 'active' && (
-                      <PrivilegedButton
-                        permission="grants.approve"
-                        size="compact-sm"
-                        variant="subtle"
-                        color="red"
-                        onClick={() => setRevoking(g)}
-                        aria-label={`Revoke ${g.permission} of ${name}`}
-                        elevationHint="Revoking a grant is a privileged action: elevate first."
-                      >
-                        Revoke
-                      </PrivilegedButton>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ListTable
+          minWidth={900}
+          data-testid="user-grants"
+          columns={[
+            'Permission',
+            'Status',
+            'Scope',
+            'Expires',
+            'Requested by',
+            'Decided by',
+            'Last used',
+            { label: 'Actions', hidden: true },
+          ]}
+        >
+          {grants.map((g) => (
+            <Table.Tr key={g.id} data-grant-id={g.id} data-status={g.status}>
+              <Table.Td>
+                <Code>{g.permission}</Code>
+                {g.reason && (
+                  <Text size="xs" c="dimmed" mt={2} maw={260}>
+                    “{g.reason}”
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                <GrantStatusBadge status={g.status} />
+              </Table.Td>
+              <Table.Td>
+                <GrantScope grant={g} />
+              </Table.Td>
+              <Table.Td>
+                <DateTimeText value={g.expiresAt} relative empty="No expiry" />
+              </Table.Td>
+              <Table.Td>
+                <PersonText id={g.requestedBy} people={people} />
+                <DateTimeText value={g.requestedAt} />
+              </Table.Td>
+              <Table.Td>
+                {g.decidedBy ? (
+                  <>
+                    <PersonText id={g.decidedBy} people={people} />
+                    <DateTimeText value={g.revokedAt ?? g.decidedAt} />
+                  </>
+                ) : g.status === 'pending_approval' ? (
+                  holds('grants.approve') ? (
+                    <Anchor component={Link} to="/approvals" size="sm">
+                      Waiting in Approvals
+                    </Anchor>
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      Waiting for a second owner
+                    </Text>
+                  )
+                ) : (
+                  <Text size="sm" c="dimmed">
+                    —
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                <DateTimeText value={g.lastUsedAt} empty="Never" />
+              </Table.Td>
+              <Table.Td>
+                {g.status === 'active' && (
+                  <PrivilegedRowAction
+                    permission="grants.approve"
+                    onClick={() => setRevoking(g)}
+                    aria-label={`Revoke ${g.permission} of ${name}`}
+                    elevationHint="Revoking a grant is a privileged action: elevate first."
+                  >
+                    Revoke
+                  </PrivilegedRowAction>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       )}
-      <ConfirmDialog
-        opened={revoking !== null}
+      <ConfirmItemDialog
+        item={revoking}
         onClose={() => setRevoking(null)}
+        mutation={decide}
+        variables={(g) => ({ id: g.id, decision: 'revoke' as const })}
+        done={() => ({ title: 'Access revoked', message: `${name} can no longer reveal records through this grant.` })}
         title={`Revoke ${revoking?.permission ?? ''} of ${name}?`}
         confirmLabel="Revoke access"
         color="red"
-        pending={decide.isPending}
-        error={decide.error}
-        onConfirm={() =>
-          revoking &&
-          decide.mutate(
-            { id: revoking.id, decision: 'revoke' },
-            {
-              onSuccess: () => {
-                notifications.show({
-                  color: 'green',
-                  title: 'Access revoked',
-                  message: `${name} can no longer reveal records through this grant.`,
-                });
-                setRevoking(null);
-              },
-            },
-          )
-        }
       >
         <Text size="sm">
           {name} loses this access at once. To give it again, a new request and a second owner’s approval are needed.
         </Text>
-      </ConfirmDialog>
+      </ConfirmItemDialog>
     </Card>
   );
 }

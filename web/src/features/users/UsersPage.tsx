@@ -1,9 +1,9 @@
-import { Button, Center, Group, Loader, NativeSelect, Stack, Text } from '@mantine/core';
+import { Button, Group, NativeSelect, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconUserPlus, IconUsers } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryStatus } from '../../components/QueryStatus.tsx';
 import { PrivilegedButton } from '../elevation/PrivilegedButton.tsx';
 import { CreateUserModal } from './CreateUserModal.tsx';
 import { UsersTable } from './UsersTable.tsx';
@@ -59,38 +59,36 @@ export function UsersPage() {
           )}
         </Group>
       </form>
-      {users.isPending && (
-        <Center py="xl">
-          <Loader aria-label="Loading users" />
-        </Center>
-      )}
-      {users.isError && (
-        <ErrorAlert error={users.error} title="Could not load the users" onRetry={() => users.refetch()} />
-      )}
-      {users.isSuccess && items.length === 0 && (
-        <EmptyStateCard
-          icon={<IconUsers size={28} />}
-          title={
-            filters.status
-              ? `No accounts are ${userStatusInfo[filters.status]?.label.toLowerCase()}`
-              : 'No accounts yet'
-          }
-          description={
-            filters.status
-              ? 'Choose another status, or clear the filter to see every account.'
-              : 'Create the first account; someone else approves it, then you send the person an enrolment link.'
-          }
-          action={
-            filters.status ? (
-              <Button variant="default" onClick={() => setFilters({ status: '' })}>
-                Clear filter
-              </Button>
-            ) : (
-              createButton
-            )
-          }
-        />
-      )}
+      <QueryStatus
+        query={users}
+        loadingLabel="Loading users"
+        errorTitle="Could not load the users"
+        isEmpty={items.length === 0}
+        emptyState={
+          <EmptyStateCard
+            icon={<IconUsers size={28} />}
+            title={
+              filters.status
+                ? `No accounts are ${userStatusInfo[filters.status]?.label.toLowerCase()}`
+                : 'No accounts yet'
+            }
+            description={
+              filters.status
+                ? 'Choose another status, or clear the filter to see every account.'
+                : 'Create the first account; someone else approves it, then you send the person an enrolment link.'
+            }
+            action={
+              filters.status ? (
+                <Button variant="default" onClick={() => setFilters({ status: '' })}>
+                  Clear filter
+                </Button>
+              ) : (
+                createButton
+              )
+            }
+          />
+        }
+      />
       {items.length > 0 && <UsersTable items={items} />}
       {users.isSuccess && (items.length > 0 || filters.page > 1) && (
         <Group justify="space-between">

@@ -1,10 +1,11 @@
-import { Alert, Badge, Button, Center, Code, List, Loader, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Alert, Badge, Button, Code, List, Stack, Table, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconInfo, IconPlus } from '../../components/icons.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryStatus } from '../../components/QueryStatus.tsx';
 import { shortId } from '../../lib/format.ts';
 import { useOwnerNames } from '../owners/owners.api.ts';
 import { PlantCanaryModal } from './PlantCanaryModal.tsx';
@@ -53,64 +54,53 @@ export function CanariesPage() {
           This list is visible only to people who manage canaries; to everyone else a canary is an ordinary record.
         </Text>
       </Alert>
-      {canaries.isPending && (
-        <Center py="xl">
-          <Loader aria-label="Loading canaries" />
-        </Center>
-      )}
-      {canaries.isError && (
-        <ErrorAlert error={canaries.error} title="Could not load the canaries" onRetry={() => canaries.refetch()} />
-      )}
-      {canaries.isSuccess && items.length === 0 && (
-        <EmptyStateCard
-          icon={<IconCanary size={28} />}
-          title="No canaries yet"
-          description="Plant one under each data owner whose records are most sought after: it costs nothing until someone reveals it."
-          action={plantButton}
-        />
-      )}
+      <QueryStatus
+        query={canaries}
+        loadingLabel="Loading canaries"
+        errorTitle="Could not load the canaries"
+        isEmpty={items.length === 0}
+        emptyState={
+          <EmptyStateCard
+            icon={<IconCanary size={28} />}
+            title="No canaries yet"
+            description="Plant one under each data owner whose records are most sought after: it costs nothing until someone reveals it."
+            action={plantButton}
+          />
+        }
+      />
       {items.length > 0 && (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped verticalSpacing={6} data-testid="canaries-table">
-            <caption>
-              <VisuallyHidden>Canary records, newest first</VisuallyHidden>
-            </caption>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Canary</Table.Th>
-                <Table.Th scope="col">Data owner</Table.Th>
-                <Table.Th scope="col">Planted</Table.Th>
-                <Table.Th scope="col">State</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((c) => (
-                <Table.Tr key={c.id} data-canary-id={c.id}>
-                  <Table.Td>
-                    <Code title={c.id}>{shortId(c.id)}</Code>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{ownerNames.get(c.ownerId) ?? `Owner ${shortId(c.ownerId)}`}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTimeText value={c.createdAt} relative />
-                  </Table.Td>
-                  <Table.Td>
-                    {c.shredded ? (
-                      <Badge color="gray" variant="light" tt="none">
-                        Shredded
-                      </Badge>
-                    ) : (
-                      <Badge color="green" variant="light" tt="none">
-                        Armed
-                      </Badge>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ListTable
+          minWidth={640}
+          striped
+          data-testid="canaries-table"
+          caption="Canary records, newest first"
+          columns={['Canary', 'Data owner', 'Planted', 'State']}
+        >
+          {items.map((c) => (
+            <Table.Tr key={c.id} data-canary-id={c.id}>
+              <Table.Td>
+                <Code title={c.id}>{shortId(c.id)}</Code>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{ownerNames.get(c.ownerId) ?? `Owner ${shortId(c.ownerId)}`}</Text>
+              </Table.Td>
+              <Table.Td>
+                <DateTimeText value={c.createdAt} relative />
+              </Table.Td>
+              <Table.Td>
+                {c.shredded ? (
+                  <Badge color="gray" variant="light" tt="none">
+                    Shredded
+                  </Badge>
+                ) : (
+                  <Badge color="green" variant="light" tt="none">
+                    Armed
+                  </Badge>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       )}
       <PlantCanaryModal opened={planting} onClose={close} />
     </Stack>
