@@ -1,11 +1,11 @@
-import { Alert, Button, Code, Group, Modal, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
+import { Code, Modal, NativeSelect, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useEffect } from 'react';
-import { CopyField } from '../../components/CopyField.tsx';
+import { DialogFormActions } from '../../components/DialogFormActions.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { IconAlertTriangle } from '../../components/icons.tsx';
+import { ShownOnce } from '../../components/ShownOnce.tsx';
 import { isApiError } from '../../lib/api-client.ts';
+import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import type { Severity } from './detection.api.ts';
 import { severities, useCreateWebhook } from './detection.api.ts';
 import { severityInfo } from './detection-display.tsx';
@@ -44,12 +44,10 @@ export function AddWebhookModal({ opened, onClose }: { opened: boolean; onClose:
     },
   });
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: forget the secret whenever the dialog opens
-  useEffect(() => {
-    if (!opened) return;
+  useResetOnOpen(opened, () => {
     form.reset();
     create.reset();
-  }, [opened]);
+  });
 
   const submit = form.onSubmit((values) =>
     create.mutate(
@@ -78,20 +76,21 @@ export function AddWebhookModal({ opened, onClose }: { opened: boolean; onClose:
       size="lg"
     >
       {created ? (
-        <Stack gap="md" data-testid="webhook-created">
-          <Alert color="orange" variant="light" icon={<IconAlertTriangle />} title="Shown only this once">
-            Put the signing secret in the receiver’s configuration now. Strongroom keeps it sealed and cannot show it
-            again: if it is lost, delete this webhook and add it again.
-          </Alert>
-          <CopyField label="Signing secret" value={created.secret} />
-          <Text size="sm">
-            Each alert is POSTed as JSON with the header <Code>Strongroom-Signature: t=…,v1=…</Code>: an HMAC-SHA-256 of{' '}
-            <Code>t.body</Code> under this secret. Check it, and refuse old timestamps.
-          </Text>
-          <Group justify="flex-end">
-            <Button onClick={onClose}>I have stored it</Button>
-          </Group>
-        </Stack>
+        <ShownOnce
+          testId="webhook-created"
+          warning={
+            <>
+              Put the signing secret in the receiver’s configuration now. Strongroom keeps it sealed and cannot show it
+              again: if it is lost, delete this webhook and add it again.
+            </>
+          }
+          label="Signing secret"
+          value={created.secret}
+          onDone={onClose}
+        >
+          Each alert is POSTed as JSON with the header <Code>Strongroom-Signature: t=…,v1=…</Code>: an HMAC-SHA-256 of{' '}
+          <Code>t.body</Code> under this secret. Check it, and refuse old timestamps.
+        </ShownOnce>
       ) : (
         <form onSubmit={submit} noValidate>
           <Stack gap="md">
@@ -116,14 +115,7 @@ export function AddWebhookModal({ opened, onClose }: { opened: boolean; onClose:
               {...form.getInputProps('minSeverity')}
             />
             {create.error != null && !atField && <ErrorAlert error={create.error} title="Could not add the webhook" />}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose} disabled={create.isPending}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                Add webhook
-              </Button>
-            </Group>
+            <DialogFormActions submitLabel="Add webhook" pending={create.isPending} onCancel={onClose} />
           </Stack>
         </form>
       )}

@@ -1,11 +1,12 @@
 import { Alert, Button, Group, Modal, NumberInput, Stack, Text, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconInfo } from '../../components/icons.tsx';
 import { invalidFields, isApiError } from '../../lib/api-client.ts';
 import { formatDateTime } from '../../lib/format.ts';
+import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import { useMe } from '../auth/auth.api.ts';
 import { stepUpOptions } from '../mfa/mfa.api.ts';
 import { SecondFactorFields } from '../mfa/SecondFactorFields.tsx';
@@ -69,9 +70,7 @@ export function ElevationDialog() {
   });
 
   // Each opening starts clean; whether a factor is needed is decided from the session at that moment.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the dialog opens
-  useEffect(() => {
-    if (!opened) return;
+  useResetOnOpen(opened, () => {
     form.reset();
     sf.reset();
     setUnexpected(null);
@@ -80,7 +79,7 @@ export function ElevationDialog() {
     stepUpDone.current = false;
     setConfirmed(false);
     setAskCode(needsStepUp(me));
-  }, [opened]);
+  });
 
   const busy = sf.busy !== null || elevate.isPending;
 

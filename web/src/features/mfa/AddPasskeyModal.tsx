@@ -1,9 +1,10 @@
 import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconAlertTriangle } from '../../components/icons.tsx';
 import { isApiError } from '../../lib/api-client.ts';
+import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import { StepUpPanel } from '../elevation/StepUpPanel.tsx';
 import { isStepUpCancelled, useStepUpRetry } from '../elevation/use-step-up-retry.ts';
 import { passkeyCreationOptions, useRegisterPasskey } from './mfa.api.ts';
@@ -41,12 +42,11 @@ export function AddPasskeyModal({ opened, onClose }: { opened: boolean; onClose:
   const [problem, setProblem] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    if (!opened) return;
+  useResetOnOpen(opened, () => {
     setLabel(suggestedLabel());
     setLabelError(null);
     setProblem(null);
-  }, [opened]);
+  });
 
   const close = () => {
     stepUp.cancel();

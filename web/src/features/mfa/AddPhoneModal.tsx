@@ -1,11 +1,12 @@
 import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconAlertTriangle, IconInfo } from '../../components/icons.tsx';
 import { isApiError } from '../../lib/api-client.ts';
 import { formatDateTimeParts, formatTimeLeft } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
+import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import { StepUpPanel } from '../elevation/StepUpPanel.tsx';
 import { isStepUpCancelled, useStepUpRetry } from '../elevation/use-step-up-retry.ts';
 import { retryAfterSeconds, useAddPhone, useConfirmPhone } from './mfa.api.ts';
@@ -39,15 +40,14 @@ export function AddPhoneModal({
   const now = useNow(1000, retryAt !== null && retryAt > Date.now());
   const wait = retryAt !== null && retryAt > now ? retryAt - now : null;
 
-  useEffect(() => {
-    if (!opened) return;
+  useResetOnOpen(opened, () => {
     setPhone('');
     setPhoneError(null);
     setCode('');
     setCodeError(null);
     setExpiresAt(null);
     setProblem(null);
-  }, [opened]);
+  });
 
   const close = () => {
     stepUp.cancel();

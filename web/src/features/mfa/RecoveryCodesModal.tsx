@@ -1,9 +1,11 @@
 import { Alert, Box, Button, Checkbox, CopyButton, Group, Modal, SimpleGrid, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { DialogFormActions } from '../../components/DialogFormActions.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconAlertTriangle, IconCheck, IconCopy } from '../../components/icons.tsx';
 import { formatDateTime } from '../../lib/format.ts';
+import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import { useMe } from '../auth/auth.api.ts';
 import { StepUpPanel } from '../elevation/StepUpPanel.tsx';
 import { isStepUpCancelled, useStepUpRetry } from '../elevation/use-step-up-retry.ts';
@@ -60,12 +62,11 @@ export function RecoveryCodesModal({
   const [stored, setStored] = useState(false);
   const [problem, setProblem] = useState<unknown>(null);
 
-  useEffect(() => {
-    if (!opened) return;
+  useResetOnOpen(opened, () => {
     setCodes(null);
     setStored(false);
     setProblem(null);
-  }, [opened]);
+  });
 
   const close = () => {
     stepUp.cancel();
@@ -199,14 +200,12 @@ export function RecoveryCodesModal({
               </Text>
             )}
             {problem != null && <ErrorAlert error={problem} title="No codes were generated" />}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={close} disabled={generate.isPending}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={generate.isPending} color={remaining > 0 ? 'orange' : undefined}>
-                {remaining > 0 ? 'Replace my codes' : 'Generate codes'}
-              </Button>
-            </Group>
+            <DialogFormActions
+              submitLabel={remaining > 0 ? 'Replace my codes' : 'Generate codes'}
+              pending={generate.isPending}
+              onCancel={close}
+              color={remaining > 0 ? 'orange' : undefined}
+            />
           </Stack>
         </form>
       )}

@@ -1,10 +1,11 @@
 import { ActionIcon, Button, Fieldset, Group, Modal, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useEffect } from 'react';
+import { DialogFormActions } from '../../components/DialogFormActions.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconPlus, IconX } from '../../components/icons.tsx';
 import { invalidFields, isApiError } from '../../lib/api-client.ts';
+import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import { useCreateOwner } from './owners.api.ts';
 
 interface Values {
@@ -26,12 +27,10 @@ export function CreateOwnerModal({ opened, onClose }: { opened: boolean; onClose
     },
   });
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: start clean each time the dialog opens
-  useEffect(() => {
-    if (!opened) return;
+  useResetOnOpen(opened, () => {
     form.reset();
     create.reset();
-  }, [opened]);
+  });
 
   const emails = form.values.contactEmails;
 
@@ -132,14 +131,7 @@ export function CreateOwnerModal({ opened, onClose }: { opened: boolean; onClose
             )}
           </Fieldset>
           {create.error != null && <ErrorAlert error={create.error} title="Could not create the data owner" />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose} disabled={create.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create data owner
-            </Button>
-          </Group>
+          <DialogFormActions submitLabel="Create data owner" pending={create.isPending} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>

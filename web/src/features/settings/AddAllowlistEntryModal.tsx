@@ -1,10 +1,11 @@
-import { Alert, Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
+import { Alert, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useEffect } from 'react';
+import { DialogFormActions } from '../../components/DialogFormActions.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconAlertTriangle, IconInfo } from '../../components/icons.tsx';
 import { isApiError } from '../../lib/api-client.ts';
+import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import { usePeople } from '../users/users.api.ts';
 import { looksLikeCidr } from './cidr.ts';
 import { useAddAllowlistEntry } from './ip-allowlist.api.ts';
@@ -36,12 +37,10 @@ export function AddAllowlistEntryModal({
     },
   });
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the dialog opens
-  useEffect(() => {
-    if (!opened) return;
+  useResetOnOpen(opened, () => {
     form.reset();
     add.reset();
-  }, [opened]);
+  });
 
   const userOptions = [
     { value: GLOBAL, label: 'Everyone (global entry)' },
@@ -109,14 +108,7 @@ export function AddAllowlistEntryModal({
             </Alert>
           )}
           {add.error != null && !atField && <ErrorAlert error={add.error} title="Could not add the entry" />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose} disabled={add.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={add.isPending}>
-              Add entry
-            </Button>
-          </Group>
+          <DialogFormActions submitLabel="Add entry" pending={add.isPending} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>

@@ -1,13 +1,13 @@
-import { Alert, Button, Checkbox, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Checkbox, Modal, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useEffect } from 'react';
-import { CopyField } from '../../components/CopyField.tsx';
+import { DialogFormActions } from '../../components/DialogFormActions.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { IconAlertTriangle } from '../../components/icons.tsx';
+import { ShownOnce } from '../../components/ShownOnce.tsx';
 import { isApiError } from '../../lib/api-client.ts';
 import { localInputToIso, localTimeZoneName, toLocalInputValue } from '../../lib/format.ts';
 import { splitList } from '../../lib/lists.ts';
+import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import { looksLikeCidr } from './cidr.ts';
 import { serviceScopes, useCreateServiceToken } from './service-tokens.api.ts';
 
@@ -40,12 +40,10 @@ export function CreateServiceTokenModal({ opened, onClose }: { opened: boolean; 
     },
   });
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: forget the token whenever the dialog opens
-  useEffect(() => {
-    if (!opened) return;
+  useResetOnOpen(opened, () => {
     form.reset();
     create.reset();
-  }, [opened]);
+  });
 
   const submit = form.onSubmit((values) =>
     create.mutate(
@@ -84,19 +82,20 @@ export function CreateServiceTokenModal({ opened, onClose }: { opened: boolean; 
       size="lg"
     >
       {created ? (
-        <Stack gap="md" data-testid="service-token-created">
-          <Alert color="orange" variant="light" icon={<IconAlertTriangle />} title="Shown only this once">
-            Store it now in the client’s secret store. Strongroom keeps only a hash: if it is lost, revoke this token
-            and create a new one. Anyone holding it can add records from the allowed networks.
-          </Alert>
-          <CopyField label="Service token" value={created.token} />
-          <Text size="sm">
-            The client sends it as <code>Authorization: Bearer …</code> to <code>POST /api/v1/records</code>.
-          </Text>
-          <Group justify="flex-end">
-            <Button onClick={onClose}>I have stored it</Button>
-          </Group>
-        </Stack>
+        <ShownOnce
+          testId="service-token-created"
+          warning={
+            <>
+              Store it now in the client’s secret store. Strongroom keeps only a hash: if it is lost, revoke this token
+              and create a new one. Anyone holding it can add records from the allowed networks.
+            </>
+          }
+          label="Service token"
+          value={created.token}
+          onDone={onClose}
+        >
+          The client sends it as <code>Authorization: Bearer …</code> to <code>POST /api/v1/records</code>.
+        </ShownOnce>
       ) : (
         <form onSubmit={submit} noValidate>
           <Stack gap="md">
@@ -128,14 +127,7 @@ export function CreateServiceTokenModal({ opened, onClose }: { opened: boolean; 
               {...form.getInputProps('expiresAt')}
             />
             {create.error != null && !atField && <ErrorAlert error={create.error} title="Could not create the token" />}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose} disabled={create.isPending}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                Create token
-              </Button>
-            </Group>
+            <DialogFormActions submitLabel="Create token" pending={create.isPending} onCancel={onClose} />
           </Stack>
         </form>
       )}

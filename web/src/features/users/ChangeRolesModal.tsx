@@ -1,8 +1,9 @@
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconInfo } from '../../components/icons.tsx';
+import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import { useMe } from '../auth/auth.api.ts';
 import { RolesField } from './RolesField.tsx';
 import { displayName } from './user-display.tsx';
@@ -24,12 +25,10 @@ export function ChangeRolesModal({
   const [value, setValue] = useState<string[]>(user.roles);
   const name = displayName(user);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: start from the current roles each time it opens
-  useEffect(() => {
-    if (!opened) return;
+  useResetOnOpen(opened, () => {
     setValue(user.roles);
     change.reset();
-  }, [opened]);
+  });
 
   const add = value.filter((r) => !user.roles.includes(r));
   const remove = user.roles.filter((r) => !value.includes(r));

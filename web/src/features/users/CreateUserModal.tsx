@@ -1,11 +1,13 @@
 import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
+import { DialogFormActions } from '../../components/DialogFormActions.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconCheck } from '../../components/icons.tsx';
 import { invalidFields, isApiError } from '../../lib/api-client.ts';
+import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import { useMe } from '../auth/auth.api.ts';
 import { RolesField } from './RolesField.tsx';
 import { useCreateUser, useRoles } from './users.api.ts';
@@ -33,13 +35,11 @@ export function CreateUserModal({ opened, onClose }: { opened: boolean; onClose:
     },
   });
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the dialog opens
-  useEffect(() => {
-    if (!opened) return;
+  useResetOnOpen(opened, () => {
     form.reset();
     create.reset();
     setCreated(null);
-  }, [opened]);
+  });
 
   const submit = form.onSubmit((values) =>
     create.mutate(
@@ -109,14 +109,7 @@ export function CreateUserModal({ opened, onClose }: { opened: boolean; onClose:
             <Text size="xs" c="dimmed">
               The person cannot sign in until someone other than you approves the account and they enrol with a link.
             </Text>
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose} disabled={create.isPending}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                Create user
-              </Button>
-            </Group>
+            <DialogFormActions submitLabel="Create user" pending={create.isPending} onCancel={onClose} />
           </Stack>
         </form>
       )}

@@ -1,9 +1,8 @@
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect } from 'react';
-import { CopyField } from '../../components/CopyField.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { IconAlertTriangle } from '../../components/icons.tsx';
+import { ShownOnce } from '../../components/ShownOnce.tsx';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { displayName } from './user-display.tsx';
 import type { UserSummary } from './users.api.ts';
@@ -36,21 +35,22 @@ export function EnrollmentLinkModal({
       size="lg"
     >
       {link ? (
-        <Stack gap="md" data-testid="enrollment-link">
-          <Alert color="orange" variant="light" icon={<IconAlertTriangle />} title="Shown only this once">
-            Anyone who opens this link can set up the account of {name}. Send it to {user.email} through a channel only
-            they read, and do not keep a copy.
-          </Alert>
-          <CopyField label="Enrolment link" value={link.url} />
-          <Text size="sm">
-            Valid until <strong>{formatDateTime(link.expiresAt)}</strong> ({formatRelative(link.expiresAt)}), for one
-            use. On that page {name} chooses a password and scans a QR code with an authenticator app; then they can
-            sign in.
-          </Text>
-          <Group justify="flex-end">
-            <Button onClick={onClose}>Done</Button>
-          </Group>
-        </Stack>
+        <ShownOnce
+          testId="enrollment-link"
+          warning={
+            <>
+              Anyone who opens this link can set up the account of {name}. Send it to {user.email} through a channel
+              only they read, and do not keep a copy.
+            </>
+          }
+          label="Enrolment link"
+          value={link.url}
+          onDone={onClose}
+          doneLabel="Done"
+        >
+          Valid until <strong>{formatDateTime(link.expiresAt)}</strong> ({formatRelative(link.expiresAt)}), for one use.
+          On that page {name} chooses a password and scans a QR code with an authenticator app; then they can sign in.
+        </ShownOnce>
       ) : (
         <Stack gap="md">
           <Text size="sm">

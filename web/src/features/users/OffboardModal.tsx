@@ -1,9 +1,10 @@
 import { Alert, Button, Group, List, Modal, Radio, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconAlertTriangle } from '../../components/icons.tsx';
 import { formatDateTime, localInputToIso, localTimeZoneName, toLocalInputValue } from '../../lib/format.ts';
+import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import { displayName } from './user-display.tsx';
 import type { UserSummary } from './users.api.ts';
 import { useOffboardUser } from './users.api.ts';
@@ -16,14 +17,12 @@ export function OffboardModal({ user, opened, onClose }: { user: UserSummary; op
   const [atError, setAtError] = useState<string | null>(null);
   const name = displayName(user);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the dialog opens
-  useEffect(() => {
-    if (!opened) return;
+  useResetOnOpen(opened, () => {
     setWhen('now');
     setAt('');
     setAtError(null);
     offboard.reset();
-  }, [opened]);
+  });
 
   const confirm = () => {
     let iso: string | undefined;

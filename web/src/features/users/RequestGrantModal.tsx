@@ -1,12 +1,13 @@
-import { Alert, Button, Code, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Code, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useEffect } from 'react';
+import { DialogFormActions } from '../../components/DialogFormActions.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconInfo } from '../../components/icons.tsx';
 import { invalidFields, isApiError } from '../../lib/api-client.ts';
 import { localInputToIso, localTimeZoneName, toLocalInputValue } from '../../lib/format.ts';
 import { isUuid, splitList } from '../../lib/lists.ts';
+import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import { useRequestGrant } from '../grants/grants.api.ts';
 import { displayName } from './user-display.tsx';
 import type { UserSummary } from './users.api.ts';
@@ -52,12 +53,10 @@ export function RequestGrantModal({
     },
   });
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the dialog opens
-  useEffect(() => {
-    if (!opened) return;
+  useResetOnOpen(opened, () => {
     form.reset();
     request.reset();
-  }, [opened]);
+  });
 
   const submit = form.onSubmit((values) => {
     const ownerIds = [...new Set(splitList(values.ownerIds))];
@@ -137,14 +136,7 @@ export function RequestGrantModal({
             {...form.getInputProps('reason')}
           />
           {request.error != null && !atField && <ErrorAlert error={request.error} title="Could not request access" />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose} disabled={request.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={request.isPending}>
-              Request access
-            </Button>
-          </Group>
+          <DialogFormActions submitLabel="Request access" pending={request.isPending} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>

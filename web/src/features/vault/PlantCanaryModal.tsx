@@ -1,9 +1,11 @@
-import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
+import { Alert, List, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { DialogFormActions } from '../../components/DialogFormActions.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconAlertTriangle } from '../../components/icons.tsx';
 import { shortId } from '../../lib/format.ts';
+import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import { OwnerSelect } from '../owners/OwnerSelect.tsx';
 import { usePlantCanary } from './vault.api.ts';
 
@@ -13,13 +15,11 @@ export function PlantCanaryModal({ opened, onClose }: { opened: boolean; onClose
   const [ownerId, setOwnerId] = useState('');
   const [touched, setTouched] = useState(false);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: start clean each time the dialog opens
-  useEffect(() => {
-    if (!opened) return;
+  useResetOnOpen(opened, () => {
     setOwnerId('');
     setTouched(false);
     plant.reset();
-  }, [opened]);
+  });
 
   return (
     <Modal opened={opened} onClose={plant.isPending ? () => {} : onClose} title="Plant a canary" size="lg">
@@ -66,14 +66,7 @@ export function PlantCanaryModal({ opened, onClose }: { opened: boolean; onClose
             </Text>
           </Alert>
           {plant.error != null && <ErrorAlert error={plant.error} title="Could not plant the canary" />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose} disabled={plant.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={plant.isPending}>
-              Plant canary
-            </Button>
-          </Group>
+          <DialogFormActions submitLabel="Plant canary" pending={plant.isPending} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>
