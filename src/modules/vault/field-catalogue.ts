@@ -177,7 +177,7 @@ const FOLDS: Partial<Record<string, string>> = {
 };
 
 /** Canonical search terms of a normalised value: the value itself, its tokens, or nothing. */
-export function searchTerms(spec: FieldSpec, normalised: string): string[] {
+export function searchTerms(spec: Pick<FieldSpec, 'searchable'>, normalised: string): string[] {
   if (spec.searchable === 'exact') return normalised ? [normalised] : [];
   if (spec.searchable === 'tokens') return wordTokens(normalised);
   return [];

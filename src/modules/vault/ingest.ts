@@ -14,7 +14,9 @@ import { AppError, isAppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { readCsvRows } from './csv.ts';
-import type { RecordCrypto } from './record-crypto.ts';
+import { refOf, rowsOf } from './record-batch.ts';
+import { type RecordCrypto, searchModesOf } from './record-crypto.ts';
+import { createSealingPool, type SealingPool } from './sealing-pool.ts';
 import * as repo from './vault.repository.ts';
 import { auditActorOf, normaliseRecordFields, type VaultActor } from './vault.service.ts';
 
@@ -34,6 +36,8 @@ export interface IngestDeps {
   audit: Pick<AuditLog, 'append'>;
   crypto: RecordCrypto;
   fieldSpecs: Map<string, import('./field-catalogue.ts').FieldSpec>;
+  /** Worker threads that seal batches; by default one pool per ingest service (sealing-pool.ts). */
+  sealing?: SealingPool;
 }
 
 interface Parsed {
@@ -47,6 +51,9 @@ const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function createIngest(deps: IngestDeps) {
   const { db, clock, crypto } = deps;
+  const sealer = deps.sealing ?? createSealingPool();
+  const modes = searchModesOf(deps.fieldSpecs);
+  const maxBatchesInFlight = sealer.size + 2;
 
   return {
     async ingest(
@@ -99,8 +106,11 @@ export function createIngest(deps: IngestDeps) {
         }
       };
 
-      // Sealing (CPU, this process) of batch N+1 overlaps the INSERT (the database) of batch N: one write in flight.
-      let inFlight: Promise<void> = Promise.resolve();
+      // Sealing runs in worker threads (sealing-pool.ts) while this thread reads on; writes stay in upload order, one
+      // at a time, so a reference stored by an earlier batch is seen when a later batch is checked. At most
+      // maxBatchesInFlight batches are held (read but not yet written): memory stays bounded, the stream waits.
+      const writes: Promise<void>[] = [];
+      let lastWrite: Promise<void> = Promise.resolve();
       const flush = async () => {
         if (!batch.length) return;
         const items = batch;
@@ -108,46 +118,53 @@ export function createIngest(deps: IngestDeps) {
         for (const o of new Set(items.map((i) => i.ownerId))) {
           if (!knownOwners.has(o)) knownOwners.set(o, await repo.ownerExists(db, o));
         }
-        const at = clock.now();
-        const prepared = items.flatMap((i) => {
-          if (!knownOwners.get(i.ownerId)) {
-            reject(i.line, 'vault.owner_not_found', 'There is no such data owner.');
-            return [];
-          }
-          const id = newId();
-          return [
-            {
-              id,
-              ownerId: i.ownerId,
-              refIdx: i.externalRef ? crypto.externalRefIndex(i.ownerId, i.externalRef) : null,
-              sealed: crypto.seal(id, deps.fieldSpecs, i.values),
-              at,
+        const valid = items.filter((i) => {
+          if (knownOwners.get(i.ownerId)) return true;
+          reject(i.line, 'vault.owner_not_found', 'There is no such data owner.');
+          return false;
+        });
+        const sealing = valid.length
+          ? sealer.seal({ ...crypto.currentSealKeys(deps.fieldSpecs), refKey: crypto.externalRefKey() }, modes, {
+              items: valid.map((i) => ({ ownerId: i.ownerId, externalRef: i.externalRef, values: i.values })),
+              at: clock.now().getTime(),
               byUser: actor.kind === 'user' ? actor.principal.userId : null,
               byToken: actor.kind === 'service' ? actor.tokenId : null,
               ingestId,
-            },
-          ];
-        });
-        await inFlight;
-        inFlight = db.transaction(async (tx) => {
-          const existing = await repo.existingRefs(
-            tx,
-            prepared.flatMap((i) => (i.refIdx ? [{ ownerId: i.ownerId, refIdx: i.refIdx }] : [])),
-          );
-          const seen = new Set<string>();
-          const fresh = prepared.filter((i) => {
-            if (!i.refIdx) return true;
-            const key = `${i.ownerId}:${i.refIdx.toString('hex')}`;
-            if (existing.has(key) || seen.has(key)) return false; // idempotent: already stored
-            seen.add(key);
-            return true;
+            })
+          : Promise.resolve(undefined);
+        sealing.catch(() => {}); // awaited by the write below
+        const write = lastWrite.then(async () => {
+          const sealed = await sealing;
+          await db.transaction(async (tx) => {
+            if (sealed) {
+              const refs = valid.map((_, k) => refOf(sealed, k));
+              const existing = await repo.existingRefs(
+                tx,
+                valid.flatMap((i, k) => {
+                  const refIdx = refs[k];
+                  return refIdx ? [{ ownerId: i.ownerId, refIdx }] : [];
+                }),
+              );
+              const seen = new Set<string>();
+              const rows = rowsOf(sealed, (k) => {
+                const refIdx = refs[k];
+                if (!refIdx) return true;
+                const key = `${valid[k]?.ownerId}:${refIdx.toString('hex')}`;
+                if (existing.has(key) || seen.has(key)) return false; // idempotent: already stored
+                seen.add(key);
+                return true;
+              });
+              await repo.copyRecords(tx, rows);
+            }
+            accepted += valid.length;
+            await repo.updateIngest(tx, ingestId, { lines, accepted, rejected, bytes });
           });
-          await repo.insertRecordsBatch(tx, fresh);
-          accepted += prepared.length;
-          await repo.updateIngest(tx, ingestId, { lines, accepted, rejected, bytes });
         });
-        // a failed write surfaces at the next await of inFlight (or the final one), never silently
-        inFlight.catch(() => {});
+        lastWrite = write;
+        // a failed write surfaces at the await below or the final one, never silently
+        write.catch(() => {});
+        writes.push(write);
+        while (writes.length >= maxBatchesInFlight) await writes.shift();
       };
 
       const accept = async (line: number, obj: unknown) => {
@@ -223,10 +240,11 @@ export function createIngest(deps: IngestDeps) {
         }
         checkSize();
         await flush();
-        await inFlight;
+        await lastWrite;
       } catch (err) {
         body.unpipe(counted);
         body.resume(); // drain what the client still sends; nothing more is read into memory
+        await lastWrite.catch(() => {}); // no write may still be running when the upload is marked failed
         await repo.updateIngest(db, ingestId, { lines, accepted, rejected, bytes, status: 'failed', at: clock.now() });
         throw err;
       }

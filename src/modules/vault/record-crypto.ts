@@ -2,6 +2,10 @@
  * Record encryption, bound to the keyring (DAT-01, DAT-02): a fresh data key per record wrapped by the current
  * root-key version; each field sealed under it with AAD = record id + field + data-key version; blind indexes
  * keyed per field and root version. Plaintext lives only in the returned objects (memory).
+ *
+ * The sealing itself (`sealRecordWith`) takes its keys explicitly, so bulk ingest can run it in worker threads
+ * (record-batch.ts, sealing-pool.ts) with the keys of one root version handed over once; `createRecordCrypto`
+ * derives those keys from the keyring and caches them.
  */
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import { blindIndex, deriveBlindIndexKey } from './blind-index.ts';
@@ -18,6 +22,63 @@ export interface SealedRecord {
 
 export const EXTERNAL_REF_FIELD = '__external_ref';
 
+/** How each field is searched (field name → 'exact' | 'tokens' | false); all a sealer needs of the catalogue. */
+export type SearchModes = Record<string, FieldSpec['searchable']>;
+
+/** The keys that seal records under one root-key version: the KEK and the blind-index key of each searchable field. */
+export interface SealKeys {
+  version: number;
+  kek: Buffer;
+  indexKeys: Record<string, Buffer>;
+}
+
+export const searchModesOf = (specs: Map<string, FieldSpec>): SearchModes =>
+  Object.fromEntries([...specs].map(([name, spec]) => [name, spec.searchable]));
+
+/** Distinct blind indexes of the searchable values, per field, under the keys' version. */
+export function indexesWith(keys: SealKeys, modes: SearchModes, values: Record<string, string>) {
+  const out: SealedRecord['indexes'] = [];
+  for (const [name, value] of Object.entries(values)) {
+    const searchable = modes[name];
+    if (!searchable) continue;
+    const key = keys.indexKeys[name];
+    if (!key) throw new Error(`no blind-index key for field ${name}`);
+    // distinct terms give distinct indexes (HMAC-SHA-256/128: a collision is beyond reach), so dedupe the terms
+    for (const term of new Set(searchTerms({ searchable }, value))) {
+      out.push({ field: name, idx: blindIndex(key, term), indexVersion: keys.version });
+    }
+  }
+  return out;
+}
+
+/** Seals one record: a fresh data key (zeroized after use), wrapped; every field sealed; blind indexes. */
+export function sealRecordWith(
+  keys: SealKeys,
+  modes: SearchModes,
+  recordId: string,
+  values: Record<string, string>,
+): SealedRecord {
+  const dek = newDataKey();
+  try {
+    return {
+      dekWrapped: wrapDataKey(keys.kek, keys.version, dek, recordId),
+      kekVersion: keys.version,
+      dekVersion: 1,
+      fields: Object.entries(values).map(([field, v]) => ({
+        field,
+        ciphertext: sealField(dek, recordId, field, 1, v),
+      })),
+      indexes: indexesWith(keys, modes, values),
+    };
+  } finally {
+    zeroize(dek);
+  }
+}
+
+/** Keyed reference of (owner, externalRef) for idempotent ingest, under the version-independent reference key. */
+export const externalRefIndexWith = (refKey: Buffer, ownerId: string, externalRef: string): Buffer =>
+  blindIndex(refKey, `${ownerId}\0${externalRef.trim()}`);
+
 export function createRecordCrypto(keyring: Keyring) {
   const indexKeys = new Map<string, Buffer>();
   const indexKey = (field: string, version: number) => {
@@ -29,46 +90,49 @@ export function createRecordCrypto(keyring: Keyring) {
     }
     return k;
   };
-
-  function indexesFor(specs: Map<string, FieldSpec>, values: Record<string, string>, version: number) {
-    const out: SealedRecord['indexes'] = [];
-    for (const [name, value] of Object.entries(values)) {
-      const spec = specs.get(name);
-      if (!spec) continue;
-      const seen = new Set<string>();
-      for (const term of searchTerms(spec, value)) {
-        const idx = blindIndex(indexKey(name, version), term);
-        const hex = idx.toString('hex');
-        if (seen.has(hex)) continue;
-        seen.add(hex);
-        out.push({ field: name, idx, indexVersion: version });
-      }
+  const sealKeyCache = new Map<string, SealKeys>();
+  /** The sealing keys of a root version for these searchable fields (derived once, then cached). */
+  const sealKeys = (modes: SearchModes, version: number): SealKeys => {
+    const fields = Object.keys(modes)
+      .filter((f) => modes[f])
+      .sort();
+    const id = `${version}:${fields.join(',')}`;
+    let k = sealKeyCache.get(id);
+    if (!k) {
+      k = {
+        version,
+        kek: keyring.kek(version),
+        indexKeys: Object.fromEntries(fields.map((f) => [f, indexKey(f, version)])),
+      };
+      sealKeyCache.set(id, k);
     }
-    return out;
-  }
+    return k;
+  };
+  const modesCache = new WeakMap<Map<string, FieldSpec>, SearchModes>();
+  const modesOf = (specs: Map<string, FieldSpec>) => {
+    let m = modesCache.get(specs);
+    if (!m) {
+      m = searchModesOf(specs);
+      modesCache.set(specs, m);
+    }
+    return m;
+  };
 
   return {
     currentVersion: () => keyring.provider.currentRoot().version,
     /** Root versions that may still hold data keys or indexes (more than one only while a rotation runs). */
     versionsInUse: () => keyring.provider.rootVersions(),
 
+    /** The keys that seal under the current root version (for sealing elsewhere, e.g. a worker thread). */
+    currentSealKeys: (specs: Map<string, FieldSpec>) =>
+      sealKeys(modesOf(specs), keyring.provider.currentRoot().version),
+
+    /** The version-independent key of external-reference indexes (for sealing elsewhere). */
+    externalRefKey: () => externalRefKey(keyring),
+
     seal(recordId: string, specs: Map<string, FieldSpec>, values: Record<string, string>): SealedRecord {
-      const version = keyring.provider.currentRoot().version;
-      const dek = newDataKey();
-      try {
-        return {
-          dekWrapped: wrapDataKey(keyring.kek(version), version, dek, recordId),
-          kekVersion: version,
-          dekVersion: 1,
-          fields: Object.entries(values).map(([field, v]) => ({
-            field,
-            ciphertext: sealField(dek, recordId, field, 1, v),
-          })),
-          indexes: indexesFor(specs, values, version),
-        };
-      } finally {
-        zeroize(dek);
-      }
+      const modes = modesOf(specs);
+      return sealRecordWith(sealKeys(modes, keyring.provider.currentRoot().version), modes, recordId, values);
     },
 
     open(
@@ -96,7 +160,10 @@ export function createRecordCrypto(keyring: Keyring) {
       }
     },
 
-    indexesFor,
+    indexesFor(specs: Map<string, FieldSpec>, values: Record<string, string>, version: number) {
+      const modes = modesOf(specs);
+      return indexesWith(sealKeys(modes, version), modes, values);
+    },
 
     /** Blind indexes of query terms for one field, for every root version still in use. */
     queryIndexes(field: string, terms: string[], versions: number[]): Buffer[] {
@@ -105,7 +172,7 @@ export function createRecordCrypto(keyring: Keyring) {
 
     /** Keyed reference of (owner, externalRef) for idempotent ingest; version-independent, from the platform key. */
     externalRefIndex(ownerId: string, externalRef: string): Buffer {
-      return blindIndex(externalRefKey(keyring), `${ownerId}\0${externalRef.trim()}`);
+      return externalRefIndexWith(externalRefKey(keyring), ownerId, externalRef);
     },
   };
 }

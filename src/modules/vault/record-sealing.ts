@@ -11,8 +11,7 @@
  * Random 96-bit nonces: a data key seals one record's fields, far below the 2^32 messages per key limit.
  * Every failure throws AppError('internal', 'crypto.integrity_failure'); nothing here returns garbage.
  */
-import { randomBytes } from 'node:crypto';
-import { open, seal } from '../../platform/crypto/seal.ts';
+import { freshRandom, open, seal } from '../../platform/crypto/seal.ts';
 import { AppError } from '../../platform/errors.ts';
 
 const KEY_BYTES = 32;
@@ -42,7 +41,7 @@ function checkContext(version: number, ...names: string[]): void {
 
 /** A fresh random 256-bit data key. Zeroize it once it is wrapped and no longer needed. */
 export function newDataKey(): Buffer {
-  return randomBytes(KEY_BYTES);
+  return freshRandom(KEY_BYTES);
 }
 
 export function wrapDataKey(kek: Buffer, kekVersion: number, dataKey: Buffer, recordId: string): Buffer {
@@ -67,13 +66,13 @@ export function sealField(dataKey: Buffer, recordId: string, field: string, keyV
   checkKey(dataKey);
   checkContext(keyVersion, recordId, field);
   if (typeof plaintext !== 'string' || !plaintext.isWellFormed()) throw failure('A value cannot be sealed.');
-  return seal(dataKey, Buffer.from(plaintext, 'utf8'), aad('field', recordId, field, keyVersion));
+  return seal(dataKey, Buffer.from(plaintext, 'utf8'), aad('field', recordId, field, keyVersion), { oneOffKey: true });
 }
 
 export function openField(dataKey: Buffer, recordId: string, field: string, keyVersion: number, sealed: Uint8Array) {
   checkKey(dataKey);
   checkContext(keyVersion, recordId, field);
-  const bytes = open(dataKey, asBuffer(sealed), aad('field', recordId, field, keyVersion));
+  const bytes = open(dataKey, asBuffer(sealed), aad('field', recordId, field, keyVersion), { oneOffKey: true });
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
