@@ -146,6 +146,7 @@ export function createIntegrator(deps: { db: Db; logger?: Logger | undefined; ba
   // and the integrator, which they all wait for, must not queue behind them. Closed when idle for a while.
   let own: pg.Client | undefined;
   let idle: NodeJS.Timeout | undefined;
+  const statementNames = new Map<string, string>();
   async function ownTransaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
     const pool = db.pool;
     if (!pool) return db.transaction(fn);
@@ -161,7 +162,13 @@ export function createIntegrator(deps: { db: Db; logger?: Logger | undefined; ba
     const c = own;
     const q: Queryable = {
       async query<R>(sql: string, params: readonly unknown[] = []) {
-        const res = await c.query(sql, params as unknown[]);
+        // a handful of fixed statements, prepared once on this connection (the batch move is costly to plan)
+        let name = statementNames.get(sql);
+        if (!name && params.length) {
+          name = `sr_audit_${statementNames.size + 1}`;
+          statementNames.set(sql, name);
+        }
+        const res = await c.query(name ? { name, text: sql, values: params as unknown[] } : sql);
         return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
       },
     };
