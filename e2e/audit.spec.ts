@@ -9,49 +9,22 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { type SignedCheckpoint, verifyBundle } from '../src/modules/audit/index.ts';
-import { totpCode } from '../src/modules/identity/totp.ts';
 import { type StartedServer, startServer } from './server.ts';
+import { completeSetup, newContext, Person, shot, submitPassword, submitTotp } from './support/journey.ts';
 
-const EMAIL = 'ada.auditor@example.test';
-const PASSWORD = 'Ledger-Keeper-Lovelace-3';
+const OWNER = new Person('ada.auditor@example.test', 'Ada Auditor', 'Ledger-Keeper-Lovelace-3');
 
 let server: StartedServer;
 let ctx: BrowserContext;
 let page: Page;
-let secret = '';
-let lastStep = 0;
 
-async function nextCode(): Promise<string> {
-  for (;;) {
-    const current = Math.floor(Date.now() / 30_000);
-    const step = Math.max(lastStep + 1, current - 1);
-    if (step <= current + 1) {
-      lastStep = step;
-      return totpCode(secret, new Date(step * 30_000 + 15_000));
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
-const shot = (p: Page, name: string) => p.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
 const url = (p: string) => `${server.baseUrl}${p}`;
 const rows = () => page.getByTestId('audit-table').locator('tbody tr');
 
 test.beforeAll(async ({ browser }) => {
   // a checkpoint every second, so the page has a fresh one to show
-  process.env.STRONGROOM_AUDIT_CHECKPOINT_SECONDS = '1';
-  try {
-    server = await startServer();
-  } finally {
-    delete process.env.STRONGROOM_AUDIT_CHECKPOINT_SECONDS;
-  }
-  ctx = await browser.newContext({
-    ignoreHTTPSErrors: true,
-    viewport: { width: 1440, height: 1000 },
-    colorScheme: 'light',
-    acceptDownloads: true,
-    permissions: ['clipboard-read', 'clipboard-write'],
-  });
+  server = await startServer({ STRONGROOM_AUDIT_CHECKPOINT_SECONDS: '1' });
+  ctx = await newContext(browser, { viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
   page = await ctx.newPage();
 });
 
@@ -67,27 +40,13 @@ test.describe
     test('the owner sets up, fails one sign-in, then signs in', async () => {
       // the link is printed right after the "serving" line, which can arrive on its own
       await expect.poll(() => /(https:\/\/\S+\/setup#token=\S+)/.exec(server.output())?.[1]).toBeTruthy();
-      await page.goto(/(https:\/\/\S+\/setup#token=\S+)/.exec(server.output())?.[1] as string);
-      await page.getByLabel('Email', { exact: true }).fill(EMAIL);
-      await page.getByLabel('Full name').fill('Ada Auditor');
-      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await page.getByLabel('Confirm password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Continue' }).click();
-      secret = await page.getByLabel('Secret key').inputValue();
-      await page.getByLabel('Authentication code').fill(await nextCode());
-      await page.getByRole('button', { name: 'Create administrator' }).click();
-      await expect(page.getByRole('link', { name: 'Go to sign-in' })).toBeVisible();
+      await completeSetup(page, /(https:\/\/\S+\/setup#token=\S+)/.exec(server.output())?.[1] as string, OWNER);
 
-      await page.goto(url('/login'));
-      await page.getByLabel('Email', { exact: true }).fill(EMAIL);
-      await page.getByLabel('Password', { exact: true }).fill('Not-The-Password-1');
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await submitPassword(page, server.baseUrl, { email: OWNER.email, password: 'Not-The-Password-1' });
       await expect(page.getByText('Email or password is incorrect.')).toBeVisible();
-      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByLabel('Authentication code').fill(await nextCode());
-      await page.getByRole('button', { name: 'Verify' }).click();
-      await expect(page.getByTestId('home-email')).toHaveText(EMAIL);
+      await submitTotp(page, OWNER);
     });
 
     test('LOG-02: the log verifies intact and shows the fingerprint of the checkpoint kept off the database', async () => {

@@ -15,40 +15,12 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type APIRequestContext, type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { totpCode } from '../src/modules/identity/totp.ts';
 import { type StartedServer, startServer } from './server.ts';
+import { completeSetup, newContext, Person, quiet, signIn, signInApi } from './support/journey.ts';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const C_ADDRESS = '10.20.30.40';
-
-/** One person: credentials and their own TOTP sequence (a code is accepted once per user, ±1 step). */
-class Person {
-  secret = '';
-  id = '';
-  csrf = '';
-  private lastStep = 0;
-  readonly email: string;
-  readonly name: string;
-  readonly password: string;
-  constructor(email: string, name: string, password: string) {
-    this.email = email;
-    this.name = name;
-    this.password = password;
-  }
-
-  async nextCode(): Promise<string> {
-    for (;;) {
-      const current = Math.floor(Date.now() / 30_000);
-      const step = Math.max(this.lastStep + 1, current - 1);
-      if (step <= current + 1) {
-        this.lastStep = step;
-        return totpCode(this.secret, new Date(step * 30_000 + 15_000));
-      }
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-}
 
 const A = new Person('ada.owner@example.test', 'Ada Owner', 'Vault-Keeper-Alpha-7');
 const B = new Person('bruno.owner@example.test', 'Bruno Second', 'Second-Keeper-Bravo-8');
@@ -86,26 +58,12 @@ async function shot(page: Page, name: string, tall = false) {
   await page.screenshot({ path: `e2e/artifacts/${name}.png` });
   await page.setViewportSize({ width: 1366, height: 900 });
 }
-/** Notifications close by themselves after a few seconds; screenshots wait, so the page under them shows. */
-const quiet = (p: Page) => expect(p.locator('.mantine-Notification-root')).toHaveCount(0, { timeout: 15_000 });
 const url = (p: string) => `${server.baseUrl}${p}`;
 
 test.beforeAll(async ({ browser }) => {
   // C's browser sends X-Forwarded-For; the server believes it only from this machine.
-  process.env.STRONGROOM_TRUSTED_PROXIES = '127.0.0.1/32,::1/128';
-  try {
-    server = await startServer();
-  } finally {
-    delete process.env.STRONGROOM_TRUSTED_PROXIES;
-  }
-  const open = async (headers?: Record<string, string>) =>
-    browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1366, height: 900 },
-      colorScheme: 'light',
-      permissions: ['clipboard-read', 'clipboard-write'],
-      extraHTTPHeaders: headers,
-    });
+  server = await startServer({ STRONGROOM_TRUSTED_PROXIES: '127.0.0.1/32,::1/128' });
+  const open = async (headers?: Record<string, string>) => newContext(browser, { extraHTTPHeaders: headers });
   ctxA = await open();
   ctxB = await open();
   ctxC = await open({ 'X-Forwarded-For': C_ADDRESS });
@@ -122,28 +80,6 @@ test.afterAll(async () => {
   for (const ctx of [ctxA, ctxB, ctxC, ctxD]) await ctx?.close();
   await server?.stop();
 });
-
-async function signInUi(page: Page, who: Person) {
-  await page.goto(url('/login'));
-  await page.getByLabel('Email', { exact: true }).fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Authentication code').fill(await who.nextCode());
-  await page.getByRole('button', { name: 'Verify' }).click();
-  await expect(page.getByTestId('home-email')).toHaveText(who.email);
-}
-
-/** Signs in through the API: the browser context keeps the session cookie, the person keeps the CSRF token. */
-async function signInApi(request: APIRequestContext, who: Person) {
-  const login = await request.post(url('/api/v1/auth/login'), { data: { email: who.email, password: who.password } });
-  expect(login.status()).toBe(200);
-  const { challengeId } = await login.json();
-  const mfa = await request.post(url('/api/v1/auth/mfa'), {
-    data: { challengeId, method: 'totp', code: await who.nextCode() },
-  });
-  expect(mfa.status(), await mfa.text()).toBe(200);
-  who.csrf = (await mfa.json()).csrfToken;
-}
 
 async function call(request: APIRequestContext, who: Person, method: 'POST' | 'GET', p: string, data?: unknown) {
   const res = await request.fetch(url(p), { method, data, headers: { 'X-CSRF-Token': who.csrf } });
@@ -184,21 +120,12 @@ test.describe
 
     test('owner A sets up; owner B and analysts C and D join', async () => {
       expect(server.setupLink).toBeTruthy();
-      await pageA.goto(server.setupLink as string);
-      await pageA.getByLabel('Email', { exact: true }).fill(A.email);
-      await pageA.getByLabel('Full name').fill(A.name);
-      await pageA.getByLabel('Password', { exact: true }).fill(A.password);
-      await pageA.getByLabel('Confirm password').fill(A.password);
-      await pageA.getByRole('button', { name: 'Continue' }).click();
-      A.secret = await pageA.getByLabel('Secret key').inputValue();
-      await pageA.getByLabel('Authentication code').fill(await A.nextCode());
-      await pageA.getByRole('button', { name: 'Create administrator' }).click();
-      await expect(pageA.getByRole('link', { name: 'Go to sign-in' })).toBeVisible();
-      await signInUi(pageA, A);
+      await completeSetup(pageA, server.setupLink as string, A);
+      await signIn(pageA, server.baseUrl, A);
       A.csrf = (await (await ctxA.request.get(url('/api/v1/me'))).json()).csrfToken;
 
       await join(B, 'owner');
-      await signInApi(ctxB.request, B);
+      await signInApi(ctxB.request, server.baseUrl, B);
       await join(C, 'analyst', B);
       await join(D, 'analyst', B);
 
@@ -213,7 +140,7 @@ test.describe
     });
 
     test('LOG-05: three refused calls by analyst C raise an alert that A finds in the queue', async () => {
-      await signInApi(ctxC.request, C);
+      await signInApi(ctxC.request, server.baseUrl, C);
       for (let i = 0; i < 3; i++) {
         const refused = await ctxC.request.get(url('/api/v1/users'));
         expect(refused.status()).toBe(403);
@@ -388,7 +315,7 @@ test.describe
       await shot(pageB, '91-lockdown-banner');
 
       // analyst D sees it too, with who can lift it, and no detection screen in her navigation
-      await signInUi(pageD, D);
+      await signIn(pageD, server.baseUrl, D);
       await pageD.goto(url('/records'));
       const bannerD = pageD.getByTestId('lockdown-banner');
       await expect(bannerD).toContainText('Revealing confidential records is closed');

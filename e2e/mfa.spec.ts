@@ -10,30 +10,10 @@
  * ("Confirm it is you") as a person would after ten quiet minutes.
  */
 import { type BrowserContext, expect, type Locator, type Page, request, test } from '@playwright/test';
-import { totpCode } from '../src/modules/identity/totp.ts';
 import { type StartedServer, startServer } from './server.ts';
+import { completeSetup, newContext, Person, shot, signInApi, submitPassword, submitTotp } from './support/journey.ts';
 
-/** The owner: credentials and their own TOTP sequence (a code is accepted once per user, ±1 step). */
-const OWNER = {
-  email: 'mia.owner@example.test',
-  name: 'Mia Owner',
-  password: 'Second-Factor-Owner-9',
-  secret: '',
-  lastStep: 0,
-};
-
-/** Successive uses need successive steps; waits for the clock when the ±1 window is used up. */
-async function nextCode(): Promise<string> {
-  for (;;) {
-    const current = Math.floor(Date.now() / 30_000);
-    const step = Math.max(OWNER.lastStep + 1, current - 1);
-    if (step <= current + 1) {
-      OWNER.lastStep = step;
-      return totpCode(OWNER.secret, new Date(step * 30_000 + 15_000));
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
+const OWNER = new Person('mia.owner@example.test', 'Mia Owner', 'Second-Factor-Owner-9');
 
 const PHONE = '+1 555 555 0123';
 let server: StartedServer;
@@ -41,25 +21,14 @@ let ctx: BrowserContext;
 let page: Page;
 let recoveryCodes: string[] = [];
 
-const shot = (p: Page, name: string, fullPage = true) => p.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage });
 /** Extra views for a reviewer, outside the artifacts folder. */
 const look = (p: Page, name: string) =>
   p.screenshot({ path: `${process.env.MFA_LOOK_DIR ?? 'test-results'}/mfa-${name}.png` });
 const url = (p: string) => `${server.baseUrl}${p}`;
 
 test.beforeAll(async ({ browser }) => {
-  process.env.STRONGROOM_STEP_UP_MAX_AGE_SECONDS = '30';
-  try {
-    server = await startServer();
-  } finally {
-    delete process.env.STRONGROOM_STEP_UP_MAX_AGE_SECONDS;
-  }
-  ctx = await browser.newContext({
-    ignoreHTTPSErrors: true,
-    viewport: { width: 1366, height: 900 },
-    colorScheme: 'light',
-    permissions: ['clipboard-read', 'clipboard-write'],
-  });
+  server = await startServer({ STRONGROOM_STEP_UP_MAX_AGE_SECONDS: '30' });
+  ctx = await newContext(browser);
   page = await ctx.newPage();
 });
 
@@ -70,10 +39,7 @@ test.afterAll(async () => {
 
 /** Step 1 of sign-in; answers with the second step on screen. */
 async function password(p: Page) {
-  await p.goto(url('/login'));
-  await p.getByLabel('Email', { exact: true }).fill(OWNER.email);
-  await p.getByLabel('Password', { exact: true }).fill(OWNER.password);
-  await p.getByRole('button', { name: 'Sign in' }).click();
+  await submitPassword(p, server.baseUrl, OWNER);
   await expect(p.getByLabel('Authentication code')).toBeVisible();
 }
 
@@ -91,7 +57,7 @@ async function confirmIfAsked(dialog: Locator, next: Locator) {
   await expect(stepUp.or(next)).toBeVisible({ timeout: 15_000 });
   if (await stepUp.isVisible()) {
     await expect(stepUp).toContainText('Confirm it is you');
-    await stepUp.getByLabel('Authentication code').fill(await nextCode());
+    await stepUp.getByLabel('Authentication code').fill(await OWNER.nextCode());
     await stepUp.getByRole('button', { name: 'Confirm' }).click();
   }
   await expect(next).toBeVisible({ timeout: 15_000 });
@@ -101,11 +67,7 @@ async function confirmIfAsked(dialog: Locator, next: Locator) {
 async function latestSmsCodeViaApi(): Promise<string> {
   const api = await request.newContext({ baseURL: server.baseUrl, ignoreHTTPSErrors: true });
   try {
-    const login = await api.post('/api/v1/auth/login', { data: { email: OWNER.email, password: OWNER.password } });
-    expect(login.ok()).toBe(true);
-    const { challengeId } = (await login.json()) as { challengeId: string };
-    const mfa = await api.post('/api/v1/auth/mfa', { data: { challengeId, method: 'totp', code: await nextCode() } });
-    expect(mfa.ok()).toBe(true);
+    await signInApi(api, server.baseUrl, OWNER);
     const box = await api.get('/api/v1/admin/sms-outbox?limit=1');
     expect(box.status()).toBe(200);
     const text = ((await box.json()) as { items: { text: string }[] }).items[0]?.text ?? '';
@@ -119,23 +81,12 @@ async function latestSmsCodeViaApi(): Promise<string> {
 test.describe
   .serial('second factors', () => {
     test('the owner sets up Strongroom and signs in with the authenticator app', async () => {
-      await page.goto(server.setupLink as string);
-      await page.getByLabel('Email', { exact: true }).fill(OWNER.email);
-      await page.getByLabel('Full name').fill(OWNER.name);
-      await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
-      await page.getByLabel('Confirm password').fill(OWNER.password);
-      await page.getByRole('button', { name: 'Continue' }).click();
-      OWNER.secret = await page.getByLabel('Secret key').inputValue();
-      await page.getByLabel('Authentication code').fill(await nextCode());
-      await page.getByRole('button', { name: 'Create administrator' }).click();
-      await expect(page.getByRole('link', { name: 'Go to sign-in' })).toBeVisible();
+      await completeSetup(page, server.setupLink as string, OWNER);
 
       await password(page);
       // Only the authenticator app so far: no other ways are offered.
       await expect(page.getByTestId('other-factors')).toHaveCount(0);
-      await page.getByLabel('Authentication code').fill(await nextCode());
-      await page.getByRole('button', { name: 'Verify' }).click();
-      await expect(page.getByTestId('home-email')).toHaveText(OWNER.email);
+      await submitTotp(page, OWNER);
 
       await page.goto(url('/account'));
       const card = page.getByTestId('second-factors');
@@ -310,9 +261,7 @@ test.describe
       await page.getByRole('button', { name: 'Verify' }).click();
       await expect(page.getByText('That recovery code is not valid or was already used')).toBeVisible();
       await page.getByRole('button', { name: 'Use your authenticator app' }).click();
-      await page.getByLabel('Authentication code').fill(await nextCode());
-      await page.getByRole('button', { name: 'Verify' }).click();
-      await expect(page.getByTestId('home-email')).toHaveText(OWNER.email);
+      await submitTotp(page, OWNER);
     });
 
     test('My account lists every factor; the last one cannot be removed', async () => {

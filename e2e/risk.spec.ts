@@ -6,22 +6,10 @@
  * e2e/artifacts/ (70-…).
  */
 import { type APIRequestContext, type BrowserContext, expect, type Page, request, test } from '@playwright/test';
-import { totpCode } from '../src/modules/identity/totp.ts';
 import { type StartedServer, startServer } from './server.ts';
+import { completeSetup, newContext, Person, shot, signIn } from './support/journey.ts';
 
-const OWNER = { email: 'rosa.risk@example.test', name: 'Rosa Risk', password: 'Risk-Engine-Owner-42', secret: '' };
-let lastStep = 0;
-async function nextCode(): Promise<string> {
-  for (;;) {
-    const current = Math.floor(Date.now() / 30_000);
-    const step = Math.max(lastStep + 1, current - 1);
-    if (step <= current + 1) {
-      lastStep = step;
-      return totpCode(OWNER.secret, new Date(step * 30_000 + 15_000));
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
+const OWNER = new Person('rosa.risk@example.test', 'Rosa Risk', 'Risk-Engine-Owner-42');
 
 const LONDON = '81.2.69.160';
 const SYDNEY = '1.1.1.1';
@@ -34,26 +22,12 @@ let server: StartedServer;
 let ctx: BrowserContext;
 let page: Page;
 let api: APIRequestContext;
-const shot = (p: Page, name: string) => p.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
 const url = (p: string) => `${server.baseUrl}${p}`;
 
 test.beforeAll(async ({ browser }) => {
   // the server sits behind a proxy on this host, which tells it the client address
-  const env = {
-    STRONGROOM_TRUSTED_PROXIES: '127.0.0.1/32',
-    STRONGROOM_RISK_DENIED_COUNTRIES: 'KP',
-  };
-  Object.assign(process.env, env);
-  try {
-    server = await startServer();
-  } finally {
-    for (const k of Object.keys(env)) delete process.env[k];
-  }
-  ctx = await browser.newContext({
-    ignoreHTTPSErrors: true,
-    viewport: { width: 1366, height: 900 },
-    colorScheme: 'light',
-  });
+  server = await startServer({ STRONGROOM_TRUSTED_PROXIES: '127.0.0.1/32', STRONGROOM_RISK_DENIED_COUNTRIES: 'KP' });
+  ctx = await newContext(browser, { permissions: [] });
   page = await ctx.newPage();
   api = await request.newContext({
     baseURL: server.baseUrl,
@@ -77,7 +51,7 @@ async function signInFrom(ip: string, complete = false) {
   if (!complete || login.status() !== 200) return login.status();
   const mfa = await api.post('/api/v1/auth/mfa', {
     headers: { 'x-forwarded-for': ip },
-    data: { challengeId: (await login.json()).challengeId, method: 'totp', code: await nextCode() },
+    data: { challengeId: (await login.json()).challengeId, method: 'totp', code: await OWNER.nextCode() },
   });
   return mfa.status();
 }
@@ -85,16 +59,7 @@ async function signInFrom(ip: string, complete = false) {
 test.describe
   .serial('risk engine', () => {
     test('the owner sets up Strongroom', async () => {
-      await page.goto(server.setupLink as string);
-      await page.getByLabel('Email', { exact: true }).fill(OWNER.email);
-      await page.getByLabel('Full name').fill(OWNER.name);
-      await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
-      await page.getByLabel('Confirm password').fill(OWNER.password);
-      await page.getByRole('button', { name: 'Continue' }).click();
-      OWNER.secret = await page.getByLabel('Secret key').inputValue();
-      await page.getByLabel('Authentication code').fill(await nextCode());
-      await page.getByRole('button', { name: 'Create administrator' }).click();
-      await expect(page.getByRole('link', { name: 'Go to sign-in' })).toBeVisible();
+      await completeSetup(page, server.setupLink as string, OWNER);
     });
 
     test('sign-ins from London, Sydney minutes later, a Tor exit and a refused country are scored', async () => {
@@ -104,13 +69,7 @@ test.describe
     });
 
     test('the owner signs in and imports the Tor exit list', async () => {
-      await page.goto(url('/login'));
-      await page.getByLabel('Email', { exact: true }).fill(OWNER.email);
-      await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByLabel('Authentication code').fill(await nextCode());
-      await page.getByRole('button', { name: 'Verify' }).click();
-      await expect(page.getByTestId('home-email')).toHaveText(OWNER.email);
+      await signIn(page, server.baseUrl, OWNER);
 
       await page.getByRole('link', { name: 'Risk' }).click();
       await expect(page.getByRole('heading', { name: 'Risk engine' })).toBeVisible();

@@ -24,12 +24,19 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startServer(): Promise<StartedServer> {
+/** `env` is added to the server's environment (not this process's), e.g. a shorter step-up window. */
+export async function startServer(env: Record<string, string> = {}): Promise<StartedServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'strongroom-e2e-'));
   const port = await freePort();
   const child: ChildProcess = spawn('npm', ['start', '--silent'], {
     cwd: path.resolve(import.meta.dirname, '..'),
-    env: { ...process.env, STRONGROOM_DATA_DIR: dataDir, STRONGROOM_PORT: String(port), STRONGROOM_LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      ...env,
+      STRONGROOM_DATA_DIR: dataDir,
+      STRONGROOM_PORT: String(port),
+      STRONGROOM_LOG_LEVEL: 'warn',
+    },
     detached: true,
   });
   let out = '';

@@ -3,14 +3,16 @@
  * setup link, create the first owner with an authenticator, sign in with password + TOTP, look at the home and
  * audit pages, and see the first browser signed out when a second one signs in (IAM-04).
  */
-import { expect, type Page, test } from '@playwright/test';
-import { totpCode } from '../src/modules/identity/totp.ts';
+import { expect, test } from '@playwright/test';
 import { type StartedServer, startServer } from './server.ts';
+import { fillSetupAccount, Person, shot, signIn } from './support/journey.ts';
 
-const EMAIL = 'first.owner@example.test';
-const PASSWORD = 'Brand-New-Vault-Owner-7';
+/**
+ * A TOTP code is accepted once (IAM-03) and within ±1 step of 30 s, so successive sign-ins use successive
+ * steps (`Person.nextCode`), waiting for the clock when the window is used up.
+ */
+const OWNER = new Person('first.owner@example.test', 'First Owner', 'Brand-New-Vault-Owner-7');
 let server: StartedServer;
-let totpSecret = '';
 
 test.beforeAll(async () => {
   server = await startServer();
@@ -19,52 +21,20 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-/**
- * A TOTP code is accepted once (IAM-03) and within ±1 step of 30 s, so successive sign-ins use successive
- * steps, waiting for the clock when the window is used up.
- */
-let lastStep = 0;
-async function nextCode(): Promise<string> {
-  for (;;) {
-    const current = Math.floor(Date.now() / 30_000);
-    const step = Math.max(lastStep + 1, current - 1);
-    if (step <= current + 1) {
-      lastStep = step;
-      return totpCode(totpSecret, new Date(step * 30_000 + 15_000));
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
-
-async function signIn(page: Page) {
-  await page.goto(`${server.baseUrl}/login`);
-  await page.getByLabel('Email', { exact: true }).fill(EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Authentication code').fill(await nextCode());
-  await page.getByRole('button', { name: 'Verify' }).click();
-  await expect(page.getByTestId('home-email')).toHaveText(EMAIL);
-}
-
 test.describe
   .serial('first run', () => {
     test('npm start prints a one-time setup link; the setup page creates the first owner', async ({ page }) => {
       expect(server.setupLink).toMatch(/^https:\/\/localhost:\d+\/setup#token=[\w-]{43}$/);
       await page.goto(server.setupLink as string);
-      await page.getByLabel('Email', { exact: true }).fill(EMAIL);
-      await page.getByLabel('Full name').fill('First Owner');
-      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await page.getByLabel('Confirm password').fill(PASSWORD);
+      await fillSetupAccount(page, OWNER);
       await shot(page, '01-setup-account');
       await page.getByRole('button', { name: 'Continue' }).click();
       await expect(page.getByTestId('totp-qr').locator('svg')).toBeVisible();
-      totpSecret = await page.getByLabel('Secret key').inputValue();
-      expect(totpSecret).toMatch(/^[A-Z2-7]{32}$/);
+      OWNER.secret = await page.getByLabel('Secret key').inputValue();
+      expect(OWNER.secret).toMatch(/^[A-Z2-7]{32}$/);
       await shot(page, '02-setup-authenticator');
       // setup does not spend a step for sign-in, but use the same sequence to stay simple
-      await page.getByLabel('Authentication code').fill(await nextCode());
+      await page.getByLabel('Authentication code').fill(await OWNER.nextCode());
       await page.getByRole('button', { name: 'Create administrator' }).click();
       await expect(page.getByRole('link', { name: 'Go to sign-in' })).toBeVisible();
       await shot(page, '03-setup-done');
@@ -79,13 +49,13 @@ test.describe
       await page.goto(`${server.baseUrl}/`);
       await expect(page).toHaveURL(/\/login/);
       await shot(page, '04-sign-in');
-      await signIn(page);
+      await signIn(page, server.baseUrl, OWNER);
       await expect(page.getByTestId('home-roles')).toContainText('owner');
       await shot(page, '05-home');
     });
 
     test('the audit log shows the setup and sign-in, and verifies intact', async ({ page }) => {
-      await signIn(page);
+      await signIn(page, server.baseUrl, OWNER);
       await page.goto(`${server.baseUrl}/audit`);
       const table = page.getByTestId('audit-table');
       await expect(table).toContainText('auth.login.succeeded');
@@ -101,8 +71,8 @@ test.describe
       const second = await browser.newContext({ ignoreHTTPSErrors: true });
       const p1 = await first.newPage();
       const p2 = await second.newPage();
-      await signIn(p1);
-      await signIn(p2);
+      await signIn(p1, server.baseUrl, OWNER);
+      await signIn(p2, server.baseUrl, OWNER);
       await p1.goto(`${server.baseUrl}/audit`);
       await expect(p1.getByTestId('session-replaced-alert')).toBeVisible();
       await expect(p1.getByTestId('session-replaced-alert')).toContainText('signed in on another device');

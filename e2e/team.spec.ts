@@ -11,42 +11,11 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { totpCode } from '../src/modules/identity/totp.ts';
 import { type StartedServer, startServer } from './server.ts';
+import { completeSetup, newContext, Person, shot, signIn } from './support/journey.ts';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '..');
-
-/** One person: their credentials and their own TOTP sequence (a code is accepted once per user, ±1 step). */
-class Person {
-  secret = '';
-  id = '';
-  /** When this person last gave a second factor (sign-in, enrolment or step-up). */
-  lastFactorAt = 0;
-  private lastStep = 0;
-  readonly email: string;
-  readonly name: string;
-  password: string;
-  constructor(email: string, name: string, password: string) {
-    this.email = email;
-    this.name = name;
-    this.password = password;
-  }
-
-  /** Successive sign-ins need successive steps; waits for the clock when the ±1 window is used up. */
-  async nextCode(): Promise<string> {
-    for (;;) {
-      const current = Math.floor(Date.now() / 30_000);
-      const step = Math.max(this.lastStep + 1, current - 1);
-      if (step <= current + 1) {
-        this.lastStep = step;
-        this.lastFactorAt = Date.now();
-        return totpCode(this.secret, new Date(step * 30_000 + 15_000));
-      }
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-}
 
 const A = new Person('ana.owner@example.test', 'Ana Owner', 'Vault-Keeper-Alpha-7');
 const B = new Person('ben.owner@example.test', 'Ben Second', 'Second-Keeper-Bravo-8');
@@ -62,25 +31,14 @@ let pageB: Page;
 let pageC1: Page;
 let pageC2: Page;
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
 const url = (p: string) => `${server.baseUrl}${p}`;
 
 test.beforeAll(async ({ browser }) => {
   // A short step-up window (the server's minimum, 30 s; default 10 min) so the journey meets the inline
   // "Authentication code" step of the elevation dialog without waiting ten minutes.
-  process.env.STRONGROOM_STEP_UP_MAX_AGE_SECONDS = '30';
-  try {
-    server = await startServer();
-  } finally {
-    delete process.env.STRONGROOM_STEP_UP_MAX_AGE_SECONDS;
-  }
+  server = await startServer({ STRONGROOM_STEP_UP_MAX_AGE_SECONDS: '30' });
   const open = async () => {
-    const ctx = await browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1366, height: 900 },
-      colorScheme: 'light',
-      permissions: ['clipboard-read', 'clipboard-write'],
-    });
+    const ctx = await newContext(browser);
     return { ctx, page: await ctx.newPage() };
   };
   ({ ctx: ctxA, page: pageA } = await open());
@@ -93,16 +51,6 @@ test.afterAll(async () => {
   for (const ctx of [ctxA, ctxB, ctxC1, ctxC2]) await ctx?.close();
   await server?.stop();
 });
-
-async function signIn(page: Page, who: Person) {
-  await page.goto(url('/login'));
-  await page.getByLabel('Email', { exact: true }).fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Authentication code').fill(await who.nextCode());
-  await page.getByRole('button', { name: 'Verify' }).click();
-  await expect(page.getByTestId('home-email')).toHaveText(who.email);
-}
 
 /**
  * In the open elevation dialog: reason, minutes, Elevate. When the last second factor is too old the dialog
@@ -197,17 +145,8 @@ test.describe
 
     test('owner A completes setup and signs in', async () => {
       expect(server.setupLink).toBeTruthy();
-      await pageA.goto(server.setupLink as string);
-      await pageA.getByLabel('Email', { exact: true }).fill(A.email);
-      await pageA.getByLabel('Full name').fill(A.name);
-      await pageA.getByLabel('Password', { exact: true }).fill(A.password);
-      await pageA.getByLabel('Confirm password').fill(A.password);
-      await pageA.getByRole('button', { name: 'Continue' }).click();
-      A.secret = await pageA.getByLabel('Secret key').inputValue();
-      await pageA.getByLabel('Authentication code').fill(await A.nextCode());
-      await pageA.getByRole('button', { name: 'Create administrator' }).click();
-      await expect(pageA.getByRole('link', { name: 'Go to sign-in' })).toBeVisible();
-      await signIn(pageA, A);
+      await completeSetup(pageA, server.setupLink as string, A);
+      await signIn(pageA, server.baseUrl, A);
       // an owner is elevated for a short window at sign-in (IAM-09)
       await expect(pageA.getByTestId('elevation-badge')).toContainText(/Elevated · \d+ min left/);
       const nav = pageA.getByRole('navigation', { name: 'Main navigation' });
@@ -259,7 +198,7 @@ test.describe
       await enrol(pageB, link, B, ['25-enroll', '26-enroll-done']);
       await pageB.getByRole('link', { name: 'Go to sign-in' }).click();
       await expect(pageB.getByLabel('Email', { exact: true })).toHaveValue(B.email);
-      await signIn(pageB, B);
+      await signIn(pageB, server.baseUrl, B);
       // the link is single use
       await pageC1.goto(link);
       await expect(pageC1.getByText('Enrolment link not valid')).toBeVisible();
@@ -310,14 +249,14 @@ test.describe
       await expect(pageA.getByText('Approved, not enrolled yet')).toBeVisible();
       const link = await createEnrolmentLink(pageA);
       await enrol(pageC1, link, C);
-      await signIn(pageC1, C);
+      await signIn(pageC1, server.baseUrl, C);
       // an analyst has no privileged permission: no elevation control, no admin screens
       await expect(pageC1.getByRole('button', { name: 'Elevate', exact: true })).toHaveCount(0);
       const nav = pageC1.getByRole('navigation', { name: 'Main navigation' });
       await expect(nav.getByRole('link', { name: 'Users' })).toHaveCount(0);
       await expect(nav.getByRole('link', { name: 'My account' })).toBeVisible();
 
-      await signIn(pageC2, C);
+      await signIn(pageC2, server.baseUrl, C);
       await pageC1.goto(url('/account'));
       await expect(pageC1.getByTestId('session-replaced-alert')).toContainText('signed in on another device');
       await shot(pageC1, '31-session-replaced');

@@ -8,12 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { totpCode } from '../src/modules/identity/totp.ts';
 import { type StartedServer, startServer } from './server.ts';
+import { completeSetup, newContext, Person, quiet, shot, signIn } from './support/journey.ts';
 
-const EMAIL = 'vera.owner@example.test';
-const NAME = 'Vera Owner';
-const PASSWORD = 'Vault-Keeper-Victor-5';
+/** The first owner (a person, not a data owner); `lastFactorAt`: when she last gave a second factor. */
+const VERA = new Person('vera.owner@example.test', 'Vera Owner', 'Vault-Keeper-Victor-5');
 const OWNER_NAME = 'Lumen Retail Ltd';
 
 /** The person whose record is imported, searched and revealed. */
@@ -35,44 +34,12 @@ const NDJSON = `${[
 let server: StartedServer;
 let ctx: BrowserContext;
 let page: Page;
-let secret = '';
-let lastStep = 0;
-/** When the owner last gave a second factor (sign-in or step-up). */
-let lastFactorAt = 0;
-
-/** A TOTP code is accepted once (IAM-03) within ±1 step; successive uses take successive steps. */
-async function nextCode(): Promise<string> {
-  for (;;) {
-    const current = Math.floor(Date.now() / 30_000);
-    const step = Math.max(lastStep + 1, current - 1);
-    if (step <= current + 1) {
-      lastStep = step;
-      lastFactorAt = Date.now();
-      return totpCode(secret, new Date(step * 30_000 + 15_000));
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
-const shot = (p: Page, name: string) => p.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
-/** Notifications close by themselves after a few seconds; screenshots wait, so the page under them shows. */
-const quiet = (p: Page) => expect(p.locator('.mantine-Notification-root')).toHaveCount(0, { timeout: 15_000 });
 const url = (path: string) => `${server.baseUrl}${path}`;
 
 test.beforeAll(async ({ browser }) => {
   // The server's shortest step-up window (30 s; default 10 min), so the reveal meets the inline step-up.
-  process.env.STRONGROOM_STEP_UP_MAX_AGE_SECONDS = '30';
-  try {
-    server = await startServer();
-  } finally {
-    delete process.env.STRONGROOM_STEP_UP_MAX_AGE_SECONDS;
-  }
-  ctx = await browser.newContext({
-    ignoreHTTPSErrors: true,
-    viewport: { width: 1366, height: 900 },
-    colorScheme: 'light',
-    permissions: ['clipboard-read', 'clipboard-write'],
-  });
+  server = await startServer({ STRONGROOM_STEP_UP_MAX_AGE_SECONDS: '30' });
+  ctx = await newContext(browser);
   page = await ctx.newPage();
 });
 
@@ -92,7 +59,7 @@ async function revealWithPurpose(on: Page, dialog: ReturnType<Page['getByRole']>
   await expect(code.or(shown)).toBeVisible();
   if (await code.isVisible()) {
     if (screenshots) await shot(on, screenshots[1]);
-    await code.fill(await nextCode());
+    await code.fill(await VERA.nextCode());
     await dialog.getByRole('button', { name: 'Confirm and reveal' }).click();
   }
   await expect(shown).toBeVisible();
@@ -104,25 +71,8 @@ test.describe
 
     test('the first owner completes setup and signs in', async () => {
       expect(server.setupLink).toBeTruthy();
-      await page.goto(server.setupLink as string);
-      await page.getByLabel('Email', { exact: true }).fill(EMAIL);
-      await page.getByLabel('Full name').fill(NAME);
-      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await page.getByLabel('Confirm password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Continue' }).click();
-      secret = await page.getByLabel('Secret key').inputValue();
-      expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-      await page.getByLabel('Authentication code').fill(await nextCode());
-      await page.getByRole('button', { name: 'Create administrator' }).click();
-      await expect(page.getByRole('link', { name: 'Go to sign-in' })).toBeVisible();
-
-      await page.goto(url('/login'));
-      await page.getByLabel('Email', { exact: true }).fill(EMAIL);
-      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByLabel('Authentication code').fill(await nextCode());
-      await page.getByRole('button', { name: 'Verify' }).click();
-      await expect(page.getByTestId('home-email')).toHaveText(EMAIL);
+      await completeSetup(page, server.setupLink as string, VERA);
+      await signIn(page, server.baseUrl, VERA);
     });
 
     test('DAT-09: a data owner is registered with its contact emails', async () => {
@@ -230,7 +180,7 @@ test.describe
     test('DAT-04: reveal asks a purpose first, steps up inline, shows one watermarked record, then hides it', async () => {
       test.setTimeout(240_000);
       // Let the second factor of the sign-in age past the 30 s step-up window, so the reveal asks for a code.
-      const wait = lastFactorAt + 32_000 - Date.now();
+      const wait = VERA.lastFactorAt + 32_000 - Date.now();
       if (wait > 0) await page.waitForTimeout(wait);
 
       await page
@@ -252,7 +202,7 @@ test.describe
       await expect(record).toContainText('+442079460042');
       await expect(record).toContainText('Head of Loyalty');
       await expect(record).toContainText('Bristol BS1 4DJ');
-      await expect(dialog.getByTestId('reveal-watermark')).toContainText(EMAIL);
+      await expect(dialog.getByTestId('reveal-watermark')).toContainText(VERA.email);
       await expect(dialog.getByTestId('reveal-countdown')).toHaveText(/^Closes in (60|59|58|57|56|55) s$/);
       await expect(dialog.getByRole('timer')).toBeVisible();
       // one record only: no way to step to another from here
@@ -329,7 +279,7 @@ test.describe
           .click();
         const dialog = timed.getByRole('dialog', { name: 'Reveal one record' });
         await revealWithPurpose(timed, dialog);
-        await expect(dialog.getByTestId('reveal-watermark')).toContainText(EMAIL);
+        await expect(dialog.getByTestId('reveal-watermark')).toContainText(VERA.email);
         await shot(timed, '32b-reveal-shown-dark');
         await timed.clock.fastForward(50_000);
         await expect(dialog.getByTestId('reveal-countdown')).toHaveText(/^Closes in (10|9|8) s$/);
