@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { sessionEndLabel } from '../users/labels.ts';
 import type { MySession } from './account.api.ts';
@@ -64,59 +65,49 @@ export function MySessionsCard() {
         </Text>
       )}
       {items.length > 0 && (
-        <Table.ScrollContainer minWidth={760}>
-          <Table verticalSpacing={6} data-testid="my-sessions">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">State</Table.Th>
-                <Table.Th scope="col">Started</Table.Th>
-                <Table.Th scope="col">Last active</Table.Th>
-                <Table.Th scope="col">Ends / ended</Table.Th>
-                <Table.Th scope="col">Network</Table.Th>
-                <Table.Th scope="col">Action</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((s) => (
-                <Table.Tr key={s.id} data-current={s.current || undefined} data-session-id={s.id}>
-                  <Table.Td>
-                    <SessionState s={s} />
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTimeText value={s.createdAt} />
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTimeText value={s.lastSeenAt} relative />
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTimeText value={s.endedAt ?? s.expiresAt} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Text
-                      size="xs"
-                      ff="monospace"
-                      c="dimmed"
-                      title="A keyed hash of the IP address: equal values mean the same address"
-                    >
-                      {s.ipHash ? s.ipHash.slice(0, 8) : '—'}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    {s.current ? (
-                      <Text size="xs" c="dimmed">
-                        Use Sign out
-                      </Text>
-                    ) : !s.endedAt ? (
-                      <Button size="compact-sm" variant="default" color="red" onClick={() => setEnding(s)}>
-                        End session
-                      </Button>
-                    ) : null}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ListTable
+          minWidth={760}
+          data-testid="my-sessions"
+          columns={['State', 'Started', 'Last active', 'Ends / ended', 'Network', 'Action']}
+        >
+          {items.map((s) => (
+            <Table.Tr key={s.id} data-current={s.current || undefined} data-session-id={s.id}>
+              <Table.Td>
+                <SessionState s={s} />
+              </Table.Td>
+              <Table.Td>
+                <DateTimeText value={s.createdAt} />
+              </Table.Td>
+              <Table.Td>
+                <DateTimeText value={s.lastSeenAt} relative />
+              </Table.Td>
+              <Table.Td>
+                <DateTimeText value={s.endedAt ?? s.expiresAt} />
+              </Table.Td>
+              <Table.Td>
+                <Text
+                  size="xs"
+                  ff="monospace"
+                  c="dimmed"
+                  title="A keyed hash of the IP address: equal values mean the same address"
+                >
+                  {s.ipHash ? s.ipHash.slice(0, 8) : '—'}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                {s.current ? (
+                  <Text size="xs" c="dimmed">
+                    Use Sign out
+                  </Text>
+                ) : !s.endedAt ? (
+                  <Button size="compact-sm" variant="default" color="red" onClick={() => setEnding(s)}>
+                    End session
+                  </Button>
+                ) : null}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       )}
       <ConfirmDialog
         opened={ending !== null}

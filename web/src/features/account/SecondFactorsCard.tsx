@@ -13,12 +13,12 @@ import {
   ThemeIcon,
   Title,
   Tooltip,
-  VisuallyHidden,
 } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconPlus, IconTrash } from '../../components/icons.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { AddPasskeyModal } from '../mfa/AddPasskeyModal.tsx';
 import { AddPhoneModal } from '../mfa/AddPhoneModal.tsx';
@@ -177,58 +177,50 @@ function Overview({
         }
       >
         {mfa.passkeys.length > 0 && (
-          <Table.ScrollContainer minWidth={420}>
-            <Table verticalSpacing={4} fz="sm" data-testid="passkeys">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Name</Table.Th>
-                  <Table.Th scope="col">Added</Table.Th>
-                  <Table.Th scope="col">Last used</Table.Th>
-                  <Table.Th scope="col">
-                    <VisuallyHidden>Action</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {mfa.passkeys.map((k) => (
-                  <Table.Tr key={k.id} data-passkey-label={k.label}>
-                    <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        <Text size="sm" fw={500} style={{ wordBreak: 'break-word' }}>
-                          {k.label}
-                        </Text>
-                        {k.isBackedUp && (
-                          <Tooltip label="Kept by a passkey provider, so it may be on several of your devices">
-                            <Badge size="xs" variant="outline" color="gray" tt="none">
-                              synced
-                            </Badge>
-                          </Tooltip>
-                        )}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <When value={k.createdAt} />
-                    </Table.Td>
-                    <Table.Td>
-                      <When value={k.lastUsedAt} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Tooltip label={`Remove ${k.label}`}>
-                        <ActionIcon
-                          variant="subtle"
-                          color="red"
-                          aria-label={`Remove passkey ${k.label}`}
-                          onClick={() => onRemove({ method: 'webauthn', passkey: { id: k.id, label: k.label } })}
-                        >
-                          <IconTrash size={16} />
-                        </ActionIcon>
+          <ListTable
+            minWidth={420}
+            verticalSpacing={4}
+            fz="sm"
+            data-testid="passkeys"
+            columns={['Name', 'Added', 'Last used', { label: 'Action', hidden: true }]}
+          >
+            {mfa.passkeys.map((k) => (
+              <Table.Tr key={k.id} data-passkey-label={k.label}>
+                <Table.Td>
+                  <Group gap={6} wrap="nowrap">
+                    <Text size="sm" fw={500} style={{ wordBreak: 'break-word' }}>
+                      {k.label}
+                    </Text>
+                    {k.isBackedUp && (
+                      <Tooltip label="Kept by a passkey provider, so it may be on several of your devices">
+                        <Badge size="xs" variant="outline" color="gray" tt="none">
+                          synced
+                        </Badge>
                       </Tooltip>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  <When value={k.createdAt} />
+                </Table.Td>
+                <Table.Td>
+                  <When value={k.lastUsedAt} />
+                </Table.Td>
+                <Table.Td ta="right">
+                  <Tooltip label={`Remove ${k.label}`}>
+                    <ActionIcon
+                      variant="subtle"
+                      color="red"
+                      aria-label={`Remove passkey ${k.label}`}
+                      onClick={() => onRemove({ method: 'webauthn', passkey: { id: k.id, label: k.label } })}
+                    >
+                      <IconTrash size={16} />
+                    </ActionIcon>
+                  </Tooltip>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </ListTable>
         )}
       </FactorSection>
       <Divider />

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -15,7 +15,7 @@ import { PrivilegedButton } from '../elevation/PrivilegedButton.tsx';
 import type { Grant } from '../grants/grants.api.ts';
 import { useDecideGrant } from '../grants/grants.api.ts';
 import { GrantScope } from '../users/UserGrantsCard.tsx';
-import { displayName, PersonText, RoleBadges } from '../users/user-display.tsx';
+import { AccountLink, displayName, PersonText, RoleBadges } from '../users/user-display.tsx';
 import type { Person, UserSummary } from '../users/users.api.ts';
 import { usePeople, useUserTransition } from '../users/users.api.ts';
 import { useApprovals } from './approvals.api.ts';
@@ -132,12 +132,7 @@ export function ApprovalsPage() {
               return (
                 <Table.Tr key={u.id} data-user-id={u.id} data-email={u.email}>
                   <Table.Td>
-                    <Anchor component={Link} to={`/users/${u.id}`} size="sm" fw={600}>
-                      {name}
-                    </Anchor>
-                    <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
-                      {u.email}
-                    </Text>
+                    <AccountLink id={u.id} name={name} email={u.email} />
                   </Table.Td>
                   <Table.Td>
                     <RoleBadges roles={u.roles} />
@@ -241,18 +236,7 @@ export function ApprovalsPage() {
 
 function GranteeCell({ grant, people }: { grant: Grant; people: ReadonlyMap<string, Person> }) {
   const p = people.get(grant.userId);
-  return (
-    <>
-      <Anchor component={Link} to={`/users/${grant.userId}`} size="sm" fw={600}>
-        {p ? p.name || p.email : 'Open the account'}
-      </Anchor>
-      {p && (
-        <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
-          {p.email}
-        </Text>
-      )}
-    </>
-  );
+  return <AccountLink id={grant.userId} name={p ? p.name || p.email : 'Open the account'} email={p?.email} />;
 }
 
 function DecisionButtons({

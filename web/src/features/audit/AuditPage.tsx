@@ -1,10 +1,11 @@
-import { Button, Center, Group, Loader, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Button, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useAccess } from '../../app/permissions.ts';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconListCheck } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryStatus } from '../../components/QueryStatus.tsx';
 import { AuditCheckpointPanel } from './AuditCheckpointPanel.tsx';
 import { AuditEventDrawer } from './AuditEventDrawer.tsx';
 import { AuditFiltersBar } from './AuditFiltersBar.tsx';
@@ -47,25 +48,23 @@ export function AuditPage() {
         <AuditCheckpointPanel />
       </SimpleGrid>
       <AuditFiltersBar value={filters} onChange={setFilters} />
-      {events.isPending && (
-        <Center py="xl">
-          <Loader aria-label="Loading audit entries" />
-        </Center>
-      )}
-      {events.isError && (
-        <ErrorAlert error={events.error} title="Could not load the audit log" onRetry={() => events.refetch()} />
-      )}
-      {events.isSuccess && items.length === 0 && (
-        <EmptyStateCard
-          icon={<IconListCheck size={28} />}
-          title={filtered ? 'No entries match these filters' : 'The audit log is empty'}
-          description={
-            filtered
-              ? 'Check the action name and the actor id (both must match exactly) and the time range, or clear the filters.'
-              : 'Entries appear as soon as anyone signs in or changes something.'
-          }
-        />
-      )}
+      <QueryStatus
+        query={events}
+        loadingLabel="Loading audit entries"
+        errorTitle="Could not load the audit log"
+        isEmpty={items.length === 0}
+        emptyState={
+          <EmptyStateCard
+            icon={<IconListCheck size={28} />}
+            title={filtered ? 'No entries match these filters' : 'The audit log is empty'}
+            description={
+              filtered
+                ? 'Check the action name and the actor id (both must match exactly) and the time range, or clear the filters.'
+                : 'Entries appear as soon as anyone signs in or changes something.'
+            }
+          />
+        }
+      />
       {items.length > 0 && <AuditTable items={items} onOpen={setOpen} />}
       {events.isSuccess && (
         <Group justify="space-between">

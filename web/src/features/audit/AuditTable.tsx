@@ -1,4 +1,5 @@
-import { Badge, Button, Code, Group, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Code, Group, Table, Text } from '@mantine/core';
+import { ListTable } from '../../components/ListTable.tsx';
 import { formatDateTimeParts } from '../../lib/format.ts';
 import type { AuditEvent } from './audit.api.ts';
 
@@ -51,64 +52,48 @@ interface AuditTableProps {
 
 export function AuditTable({ items, onOpen }: AuditTableProps) {
   return (
-    <Table.ScrollContainer minWidth={900}>
-      <Table striped highlightOnHover verticalSpacing={6} data-testid="audit-table">
-        <caption>
-          <VisuallyHidden>Audit log entries, newest first</VisuallyHidden>
-        </caption>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">Seq</Table.Th>
-            <Table.Th scope="col">Time</Table.Th>
-            <Table.Th scope="col">Action</Table.Th>
-            <Table.Th scope="col">Outcome</Table.Th>
-            <Table.Th scope="col">Actor</Table.Th>
-            <Table.Th scope="col">Target</Table.Th>
-            <Table.Th scope="col">Details</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((e) => (
-            <Table.Tr key={e.seq} data-seq={e.seq}>
-              <Table.Td ff="monospace" fz="sm">
-                {e.seq}
-              </Table.Td>
-              <Table.Td>
-                <When at={e.at} />
-              </Table.Td>
-              <Table.Td>
-                <Code style={{ whiteSpace: 'nowrap' }}>{e.action}</Code>
-              </Table.Td>
-              <Table.Td>
-                <Badge color={outcomeColor[e.outcome] ?? 'gray'} variant="light" tt="none" miw="max-content">
-                  {e.outcome}
-                </Badge>
-              </Table.Td>
-              <Table.Td>
-                <Party type={e.actorType} id={e.actorId} />
-              </Table.Td>
-              <Table.Td>
-                <Party type={e.targetType} id={e.targetId} />
-              </Table.Td>
-              <Table.Td>
-                <Group gap="xs" wrap="nowrap">
-                  <Text size="xs" ff="monospace" truncate w={140}>
-                    {detailsPreview(e.details)}
-                  </Text>
-                  <Button
-                    variant="subtle"
-                    size="compact-sm"
-                    onClick={() => onOpen(e)}
-                    aria-label={`View entry ${e.seq}`}
-                  >
-                    View
-                  </Button>
-                </Group>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <ListTable
+      minWidth={900}
+      striped
+      highlightOnHover
+      data-testid="audit-table"
+      caption="Audit log entries, newest first"
+      columns={['Seq', 'Time', 'Action', 'Outcome', 'Actor', 'Target', 'Details']}
+    >
+      {items.map((e) => (
+        <Table.Tr key={e.seq} data-seq={e.seq}>
+          <Table.Td ff="monospace" fz="sm">
+            {e.seq}
+          </Table.Td>
+          <Table.Td>
+            <When at={e.at} />
+          </Table.Td>
+          <Table.Td>
+            <Code style={{ whiteSpace: 'nowrap' }}>{e.action}</Code>
+          </Table.Td>
+          <Table.Td>
+            <Badge color={outcomeColor[e.outcome] ?? 'gray'} variant="light" tt="none" miw="max-content">
+              {e.outcome}
+            </Badge>
+          </Table.Td>
+          <Table.Td>
+            <Party type={e.actorType} id={e.actorId} />
+          </Table.Td>
+          <Table.Td>
+            <Party type={e.targetType} id={e.targetId} />
+          </Table.Td>
+          <Table.Td>
+            <Group gap="xs" wrap="nowrap">
+              <Text size="xs" ff="monospace" truncate w={140}>
+                {detailsPreview(e.details)}
+              </Text>
+              <Button variant="subtle" size="compact-sm" onClick={() => onOpen(e)} aria-label={`View entry ${e.seq}`}>
+                View
+              </Button>
+            </Group>
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </ListTable>
   );
 }

@@ -24,7 +24,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryStatus } from '../../components/QueryStatus.tsx';
 import { formatDateTime, shortId } from '../../lib/format.ts';
 import { PrivilegedRowAction } from '../elevation/PrivilegedButton.tsx';
-import { displayName, RoleBadges } from '../users/user-display.tsx';
+import { AccountLink, displayName, RoleBadges } from '../users/user-display.tsx';
 import type { Alert, BlockedIp } from './detection.api.ts';
 import { useAlerts, useBlockedIps, useLiftBlock, useLockedUsers, useRules } from './detection.api.ts';
 import { ruleTitle } from './detection-display.tsx';
@@ -251,12 +251,7 @@ function LockedAccounts() {
                 return (
                   <Table.Tr key={u.id} data-user-id={u.id} data-email={u.email}>
                     <Table.Td>
-                      <Anchor component={Link} to={`/users/${u.id}`} size="sm" fw={600}>
-                        {displayName(u)}
-                      </Anchor>
-                      <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
-                        {u.email}
-                      </Text>
+                      <AccountLink id={u.id} name={displayName(u)} email={u.email} />
                     </Table.Td>
                     <Table.Td>
                       <RoleBadges roles={u.roles} />

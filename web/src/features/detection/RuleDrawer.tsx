@@ -1,14 +1,12 @@
 import {
   Badge,
   Button,
-  Center,
   Checkbox,
   Code,
   Divider,
   Drawer,
   Group,
   List,
-  Loader,
   Alert as MantineAlert,
   NativeSelect,
   NumberInput,
@@ -28,6 +26,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconAlertTriangle, IconInfo } from '../../components/icons.tsx';
+import { QueryStatus } from '../../components/QueryStatus.tsx';
 import { PersonText } from '../users/user-display.tsx';
 import type { Person } from '../users/users.api.ts';
 import { usePeople } from '../users/users.api.ts';
@@ -58,12 +57,7 @@ export function RuleDrawer({ ruleId, onClose }: { ruleId: string | null; onClose
       title={rule.data?.title ?? 'Rule'}
       closeButtonProps={{ 'aria-label': 'Close the rule' }}
     >
-      {rule.isPending && (
-        <Center py="xl">
-          <Loader aria-label="Loading the rule" />
-        </Center>
-      )}
-      {rule.isError && <ErrorAlert error={rule.error} title="Could not load the rule" onRetry={() => rule.refetch()} />}
+      <QueryStatus query={rule} loadingLabel="Loading the rule" errorTitle="Could not load the rule" />
       {rule.data && <RuleEditor key={`${rule.data.id}:${rule.data.version}`} rule={rule.data} />}
     </Drawer>
   );

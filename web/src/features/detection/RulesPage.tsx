@@ -1,8 +1,8 @@
-import { Anchor, Center, Code, Loader, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Anchor, Code, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryStatus } from '../../components/QueryStatus.tsx';
 import { useRules } from './detection.api.ts';
 import { detectorSummary, ResponseBadges, SeverityBadge } from './detection-display.tsx';
 import { IconSliders } from './detection-icons.tsx';
@@ -33,21 +33,19 @@ export function RulesPage() {
         title="Detection rules"
         description="What is watched, when a rule fires and what it does then. Each change is stored as a new version; replay a change over the last 30 days before saving it."
       />
-      {rules.isPending && (
-        <Center py="xl">
-          <Loader aria-label="Loading rules" />
-        </Center>
-      )}
-      {rules.isError && (
-        <ErrorAlert error={rules.error} title="Could not load the rules" onRetry={() => rules.refetch()} />
-      )}
-      {rules.isSuccess && items.length === 0 && (
-        <EmptyStateCard
-          icon={<IconSliders size={28} />}
-          title="No detection rules"
-          description="The server answered with no rules at all, which it should never do: check its logs and version."
-        />
-      )}
+      <QueryStatus
+        query={rules}
+        loadingLabel="Loading rules"
+        errorTitle="Could not load the rules"
+        isEmpty={items.length === 0}
+        emptyState={
+          <EmptyStateCard
+            icon={<IconSliders size={28} />}
+            title="No detection rules"
+            description="The server answered with no rules at all, which it should never do: check its logs and version."
+          />
+        }
+      />
       {items.length > 0 && (
         <>
           <Text size="sm" c="dimmed" aria-live="polite">

@@ -1,12 +1,12 @@
-import { Badge, Button, Center, Group, Loader, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useRef, useState } from 'react';
 import { useAccess } from '../../app/permissions.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconBolt, IconKey } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryStatus } from '../../components/QueryStatus.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { openElevationDialog } from '../elevation/elevation-store.ts';
 import { PrivilegedButton } from '../elevation/PrivilegedButton.tsx';
@@ -91,14 +91,7 @@ export function KeysPage() {
           </PrivilegedButton>
         }
       />
-      {status.isPending && (
-        <Center py="xl">
-          <Loader aria-label="Loading the key status" />
-        </Center>
-      )}
-      {status.isError && (
-        <ErrorAlert error={status.error} title="Could not read the key status" onRetry={() => status.refetch()} />
-      )}
+      <QueryStatus query={status} loadingLabel="Loading the key status" errorTitle="Could not read the key status" />
       {s && (
         <>
           <SimpleGrid cols={{ base: 1, sm: 3 }}>

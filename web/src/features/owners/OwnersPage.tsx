@@ -1,12 +1,12 @@
-import { Button, Center, Group, Loader, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Button, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link } from 'react-router';
 import { useAccess } from '../../app/permissions.ts';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconPlus } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { QueryStatus } from '../../components/QueryStatus.tsx';
 import { IconBuilding, IconUpload } from '../vault/vault-icons.tsx';
 import { CreateOwnerModal } from './CreateOwnerModal.tsx';
 import { useOwners } from './owners.api.ts';
@@ -48,26 +48,24 @@ export function OwnersPage() {
           ) : null
         }
       />
-      {owners.isPending && (
-        <Center py="xl">
-          <Loader aria-label="Loading data owners" />
-        </Center>
-      )}
-      {owners.isError && (
-        <ErrorAlert error={owners.error} title="Could not load the data owners" onRetry={() => owners.refetch()} />
-      )}
-      {owners.isSuccess && items.length === 0 && (
-        <EmptyStateCard
-          icon={<IconBuilding size={28} />}
-          title="No data owners yet"
-          description={
-            canCreate
-              ? 'Create the first one before importing records: every record must name the owner it came from.'
-              : 'Someone with the “owners.manage” permission creates them; records can be imported after that.'
-          }
-          action={createButton}
-        />
-      )}
+      <QueryStatus
+        query={owners}
+        loadingLabel="Loading data owners"
+        errorTitle="Could not load the data owners"
+        isEmpty={items.length === 0}
+        emptyState={
+          <EmptyStateCard
+            icon={<IconBuilding size={28} />}
+            title="No data owners yet"
+            description={
+              canCreate
+                ? 'Create the first one before importing records: every record must name the owner it came from.'
+                : 'Someone with the “owners.manage” permission creates them; records can be imported after that.'
+            }
+            action={createButton}
+          />
+        }
+      />
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={720}>
           <Table striped highlightOnHover verticalSpacing={6} data-testid="owners-table">

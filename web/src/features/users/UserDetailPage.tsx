@@ -19,6 +19,7 @@ import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconAlertTriangle, IconInfo, IconUsers } from '../../components/icons.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
 import { isApiError } from '../../lib/api-client.ts';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { useMe } from '../auth/auth.api.ts';
@@ -233,37 +234,29 @@ function RolesCard({ user, people }: { user: UserDetail; people: ReadonlyMap<str
       {user.roleAssignments.length === 0 ? (
         <RoleBadges roles={[]} empty="No roles: the person can sign in but do nothing. Change roles to give some." />
       ) : (
-        <Table.ScrollContainer minWidth={520}>
-          <Table verticalSpacing={6} data-testid="role-assignments">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Role</Table.Th>
-                <Table.Th scope="col">Given by</Table.Th>
-                <Table.Th scope="col">How, when</Table.Th>
-                <Table.Th scope="col">Last used</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {user.roleAssignments.map((r) => (
-                <Table.Tr key={r.role}>
-                  <Table.Td>
-                    <RoleBadges roles={[r.role]} />
-                  </Table.Td>
-                  <Table.Td>
-                    <PersonText id={r.grantedBy} people={people} fallback="the system" />
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="xs">{grantedViaLabel[r.grantedVia] ?? r.grantedVia}</Text>
-                    <DateTimeText value={r.grantedAt} />
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTimeText value={r.lastUsedAt} empty="Never" relative />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ListTable
+          minWidth={520}
+          data-testid="role-assignments"
+          columns={['Role', 'Given by', 'How, when', 'Last used']}
+        >
+          {user.roleAssignments.map((r) => (
+            <Table.Tr key={r.role}>
+              <Table.Td>
+                <RoleBadges roles={[r.role]} />
+              </Table.Td>
+              <Table.Td>
+                <PersonText id={r.grantedBy} people={people} fallback="the system" />
+              </Table.Td>
+              <Table.Td>
+                <Text size="xs">{grantedViaLabel[r.grantedVia] ?? r.grantedVia}</Text>
+                <DateTimeText value={r.grantedAt} />
+              </Table.Td>
+              <Table.Td>
+                <DateTimeText value={r.lastUsedAt} empty="Never" relative />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       )}
     </Card>
   );

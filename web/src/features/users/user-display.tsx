@@ -1,4 +1,6 @@
-import { Badge, Group, Text, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Group, Text, Tooltip } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import { shortId } from '../../lib/format.ts';
 import { useMe } from '../auth/auth.api.ts';
 import type { Person } from './users.api.ts';
@@ -86,3 +88,19 @@ export function PersonText({
 }
 
 export const displayName = (u: { name: string; email: string }) => (u.name?.trim() ? u.name : u.email);
+
+/** A person in a table row: their name as a link to their account, and their email under it when known. */
+export function AccountLink({ id, name, email }: { id: string; name: ReactNode; email?: string }) {
+  return (
+    <>
+      <Anchor component={Link} to={`/users/${id}`} size="sm" fw={600}>
+        {name}
+      </Anchor>
+      {email !== undefined && (
+        <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+          {email}
+        </Text>
+      )}
+    </>
+  );
+}
