@@ -14,6 +14,7 @@ import {
 import { Link, useNavigate } from 'react-router';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
+import { FilterBar } from '../../components/FilterBar.tsx';
 import { ListTable } from '../../components/ListTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryStatus } from '../../components/QueryStatus.tsx';
@@ -74,36 +75,34 @@ export function AlertsPage() {
         }
       />
       <SeveritySummary active={filters.severity} onPick={(severity) => setFilters({ severity })} />
-      <form onSubmit={(e) => e.preventDefault()} aria-label="Alert filters">
-        <Group align="flex-end" gap="sm">
-          <NativeSelect
-            label="Status"
-            data={statusOptions}
-            value={filters.status}
-            onChange={(e) => setFilters({ status: e.currentTarget.value })}
-            w={260}
-          />
-          <NativeSelect
-            label="Severity"
-            data={severityOptions}
-            value={filters.severity}
-            onChange={(e) => setFilters({ severity: e.currentTarget.value })}
-            w={180}
-          />
-          <NativeSelect
-            label="Rule"
-            data={ruleOptions}
-            value={filters.rule}
-            onChange={(e) => setFilters({ rule: e.currentTarget.value })}
-            w={360}
-          />
-          {isFiltered(filters) && (
-            <Button variant="subtle" onClick={clear}>
-              Clear filters
-            </Button>
-          )}
-        </Group>
-      </form>
+      <FilterBar label="Alert filters">
+        <NativeSelect
+          label="Status"
+          data={statusOptions}
+          value={filters.status}
+          onChange={(e) => setFilters({ status: e.currentTarget.value })}
+          w={260}
+        />
+        <NativeSelect
+          label="Severity"
+          data={severityOptions}
+          value={filters.severity}
+          onChange={(e) => setFilters({ severity: e.currentTarget.value })}
+          w={180}
+        />
+        <NativeSelect
+          label="Rule"
+          data={ruleOptions}
+          value={filters.rule}
+          onChange={(e) => setFilters({ rule: e.currentTarget.value })}
+          w={360}
+        />
+        {isFiltered(filters) && (
+          <Button variant="subtle" onClick={clear}>
+            Clear filters
+          </Button>
+        )}
+      </FilterBar>
       <QueryStatus
         query={alerts}
         loadingLabel="Loading alerts"

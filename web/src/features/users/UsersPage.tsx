@@ -1,6 +1,7 @@
 import { Button, Group, NativeSelect, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { EmptyStateCard } from '../../components/EmptyStateCard.tsx';
+import { FilterBar } from '../../components/FilterBar.tsx';
 import { IconUserPlus, IconUsers } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryStatus } from '../../components/QueryStatus.tsx';
@@ -43,22 +44,20 @@ export function UsersPage() {
         description="Everyone who can sign in, what they may do, and where each account stands."
         actions={createButton}
       />
-      <form onSubmit={(e) => e.preventDefault()} aria-label="User filters">
-        <Group align="flex-end" gap="sm">
-          <NativeSelect
-            label="Status"
-            data={statusOptions}
-            value={filters.status}
-            onChange={(e) => setFilters({ status: e.currentTarget.value })}
-            w={220}
-          />
-          {filters.status && (
-            <Button variant="subtle" onClick={() => setFilters({ status: '' })}>
-              Clear filter
-            </Button>
-          )}
-        </Group>
-      </form>
+      <FilterBar label="User filters">
+        <NativeSelect
+          label="Status"
+          data={statusOptions}
+          value={filters.status}
+          onChange={(e) => setFilters({ status: e.currentTarget.value })}
+          w={220}
+        />
+        {filters.status && (
+          <Button variant="subtle" onClick={() => setFilters({ status: '' })}>
+            Clear filter
+          </Button>
+        )}
+      </FilterBar>
       <QueryStatus
         query={users}
         loadingLabel="Loading users"
