@@ -1,7 +1,8 @@
-import { Button, Card, Group, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { NewPasswordFields, PasswordField } from '../../components/PasswordFields.tsx';
 import { isApiError } from '../../lib/api-client.ts';
 import { checkPassword, defaultPasswordPolicy, describePasswordPolicy } from '../../lib/password-policy.ts';
 import { useMe, usePasswordPolicy } from '../auth/auth.api.ts';
@@ -13,7 +14,6 @@ interface Values {
   confirmPassword: string;
 }
 
-const toggleProps = { 'aria-label': 'Show typed text' };
 const atField = ['identity.current_password_wrong', 'identity.password_policy', 'identity.password_reused'];
 
 /** IAM-10: policy, breached-password list and the last 12 passwords apply; the server says which failed. */
@@ -66,25 +66,17 @@ export function ChangePasswordCard() {
       </Title>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm" maw={420}>
-          <PasswordInput
+          <PasswordField
             label="Current password"
             autoComplete="current-password"
-            visibilityToggleButtonProps={toggleProps}
             {...form.getInputProps('currentPassword')}
           />
-          <PasswordInput
+          <NewPasswordFields
             label="New password"
-            autoComplete="new-password"
+            confirmLabel="Confirm new password"
             description={`${describePasswordPolicy(policy)} Not one of your last 12.`}
-            inputWrapperOrder={['label', 'input', 'description', 'error']}
-            visibilityToggleButtonProps={toggleProps}
-            {...form.getInputProps('newPassword')}
-          />
-          <PasswordInput
-            label="Confirm new password"
-            autoComplete="new-password"
-            visibilityToggleButtonProps={toggleProps}
-            {...form.getInputProps('confirmPassword')}
+            password={form.getInputProps('newPassword')}
+            confirm={form.getInputProps('confirmPassword')}
           />
           {unexpected && <ErrorAlert error={change.error} title="Could not change the password" />}
           <Group>

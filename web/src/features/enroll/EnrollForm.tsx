@@ -1,6 +1,7 @@
-import { Button, Divider, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Divider, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { NewPasswordFields } from '../../components/PasswordFields.tsx';
 import { TotpEnrolmentPanel } from '../../components/TotpEnrolmentPanel.tsx';
 import { checkPassword, defaultPasswordPolicy, describePasswordPolicy } from '../../lib/password-policy.ts';
 import { usePasswordPolicy } from '../auth/auth.api.ts';
@@ -15,7 +16,6 @@ interface Values {
 }
 
 // See SetupAccountStep: keeps "Password" the only control whose label says "password".
-const toggleProps = { 'aria-label': 'Show typed text' };
 
 interface EnrollFormProps {
   token: string;
@@ -78,19 +78,10 @@ export function EnrollForm({ token, enrolment, onDone, onTokenInvalid, onRestart
         <Text size="sm" fw={600}>
           2. Your password
         </Text>
-        <PasswordInput
-          label="Password"
-          autoComplete="new-password"
+        <NewPasswordFields
           description={describePasswordPolicy(policy)}
-          inputWrapperOrder={['label', 'input', 'description', 'error']}
-          visibilityToggleButtonProps={toggleProps}
-          {...form.getInputProps('password')}
-        />
-        <PasswordInput
-          label="Confirm password"
-          autoComplete="new-password"
-          visibilityToggleButtonProps={toggleProps}
-          {...form.getInputProps('confirmPassword')}
+          password={form.getInputProps('password')}
+          confirm={form.getInputProps('confirmPassword')}
         />
         <Divider />
         <Text size="sm" fw={600}>

@@ -1,6 +1,7 @@
-import { Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { NewPasswordFields } from '../../components/PasswordFields.tsx';
 import { checkPassword, defaultPasswordPolicy, describePasswordPolicy } from '../../lib/password-policy.ts';
 import { usePasswordPolicy } from '../auth/auth.api.ts';
 
@@ -25,7 +26,6 @@ interface SetupAccountStepProps {
 
 // Mantine's toggle is labelled "Toggle password visibility" by default, which a label lookup for
 // "Password" would also match; a label without the word keeps the field's label unique.
-const toggleProps = { 'aria-label': 'Show typed text' };
 
 export function SetupAccountStep({ initialValues, fieldErrors, submitting, error, onSubmit }: SetupAccountStepProps) {
   const policy = usePasswordPolicy().data ?? defaultPasswordPolicy;
@@ -45,19 +45,10 @@ export function SetupAccountStep({ initialValues, fieldErrors, submitting, error
       <Stack gap="md">
         <TextInput label="Email" type="email" autoComplete="username" autoFocus {...form.getInputProps('email')} />
         <TextInput label="Full name" autoComplete="name" {...form.getInputProps('name')} />
-        <PasswordInput
-          label="Password"
-          autoComplete="new-password"
+        <NewPasswordFields
           description={describePasswordPolicy(policy)}
-          inputWrapperOrder={['label', 'input', 'description', 'error']}
-          visibilityToggleButtonProps={toggleProps}
-          {...form.getInputProps('password')}
-        />
-        <PasswordInput
-          label="Confirm password"
-          autoComplete="new-password"
-          visibilityToggleButtonProps={toggleProps}
-          {...form.getInputProps('confirmPassword')}
+          password={form.getInputProps('password')}
+          confirm={form.getInputProps('confirmPassword')}
         />
         {error != null && <ErrorAlert error={error} title="Could not start the authenticator enrolment" />}
         <Text size="xs" c="dimmed">
