@@ -6,19 +6,11 @@ import { IconInfo } from '../../components/icons.tsx';
 import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import { useMe } from '../auth/auth.api.ts';
 import { RolesField } from './RolesField.tsx';
+import type { UserDialogProps } from './user-display.tsx';
 import { displayName } from './user-display.tsx';
-import type { UserSummary } from './users.api.ts';
 import { useChangeRoles, useRoles } from './users.api.ts';
 
-export function ChangeRolesModal({
-  user,
-  opened,
-  onClose,
-}: {
-  user: UserSummary;
-  opened: boolean;
-  onClose: () => void;
-}) {
+export function ChangeRolesModal({ user, opened, onClose }: UserDialogProps) {
   const { data: me } = useMe();
   const roles = useRoles(opened);
   const change = useChangeRoles();

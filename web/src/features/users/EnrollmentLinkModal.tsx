@@ -4,23 +4,15 @@ import { useEffect } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ShownOnce } from '../../components/ShownOnce.tsx';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
+import type { UserDialogProps } from './user-display.tsx';
 import { displayName } from './user-display.tsx';
-import type { UserSummary } from './users.api.ts';
 import { useCreateEnrollmentLink } from './users.api.ts';
 
 /**
  * Confirms, then shows the single-use enrolment link once: the server keeps only its hash, so closing the
  * dialog forgets it for good (a new link can always be made; it replaces the old one).
  */
-export function EnrollmentLinkModal({
-  user,
-  opened,
-  onClose,
-}: {
-  user: UserSummary;
-  opened: boolean;
-  onClose: () => void;
-}) {
+export function EnrollmentLinkModal({ user, opened, onClose }: UserDialogProps) {
   const create = useCreateEnrollmentLink();
   // biome-ignore lint/correctness/useExhaustiveDependencies: forget the link whenever the dialog opens or closes
   useEffect(() => create.reset(), [opened]);

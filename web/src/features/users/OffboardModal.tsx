@@ -5,12 +5,12 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { IconAlertTriangle } from '../../components/icons.tsx';
 import { formatDateTime, localInputToIso, localTimeZoneName, toLocalInputValue } from '../../lib/format.ts';
 import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
+import type { UserDialogProps } from './user-display.tsx';
 import { displayName } from './user-display.tsx';
-import type { UserSummary } from './users.api.ts';
 import { useOffboardUser } from './users.api.ts';
 
 /** IAM-11: now (everything revoked in one step) or at a departure time (the server does it then). */
-export function OffboardModal({ user, opened, onClose }: { user: UserSummary; opened: boolean; onClose: () => void }) {
+export function OffboardModal({ user, opened, onClose }: UserDialogProps) {
   const offboard = useOffboardUser();
   const [when, setWhen] = useState<'now' | 'later'>('now');
   const [at, setAt] = useState('');

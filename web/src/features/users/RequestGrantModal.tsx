@@ -9,8 +9,8 @@ import { localInputToIso, localTimeZoneName, toLocalInputValue } from '../../lib
 import { isUuid, splitList } from '../../lib/lists.ts';
 import { useResetOnOpen } from '../../lib/use-reset-on-open.ts';
 import { useRequestGrant } from '../grants/grants.api.ts';
+import type { UserDialogProps } from './user-display.tsx';
 import { displayName } from './user-display.tsx';
-import type { UserSummary } from './users.api.ts';
 
 interface Values {
   ownerIds: string;
@@ -24,15 +24,7 @@ const MIN_REASON = 10;
  * IAM-08: confidential-data access is asked by one top-level admin who holds it and takes effect only when a
  * second one approves. The reason is kept with the grant for the approver and the access review.
  */
-export function RequestGrantModal({
-  user,
-  opened,
-  onClose,
-}: {
-  user: UserSummary;
-  opened: boolean;
-  onClose: () => void;
-}) {
+export function RequestGrantModal({ user, opened, onClose }: UserDialogProps) {
   const request = useRequestGrant();
   const name = displayName(user);
   const form = useForm<Values>({

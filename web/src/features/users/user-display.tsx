@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { shortId } from '../../lib/format.ts';
 import { useMe } from '../auth/auth.api.ts';
-import type { Person } from './users.api.ts';
+import type { Person, UserSummary } from './users.api.ts';
 
 export const userStatusInfo: Record<string, { label: string; color: string; help: string }> = {
   pending_approval: {
@@ -103,4 +103,11 @@ export function AccountLink({ id, name, email }: { id: string; name: ReactNode; 
       )}
     </>
   );
+}
+
+/** The props of a dialog about one account (change roles, offboard, enrolment link, confidential-data access). */
+export interface UserDialogProps {
+  user: UserSummary;
+  opened: boolean;
+  onClose: () => void;
 }
