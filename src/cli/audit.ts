@@ -55,6 +55,7 @@ export async function exportAuditBundle(core: Core, out: string, via: 'api' | 'c
   await core.checkpoints.cut();
   const r = await exportBundle(core.db, out, core.checkpoints.publicKey(), core.clock.now(), {
     retentionDays: core.config.audit.retentionDays,
+    sign: core.checkpoints.signBundle,
   });
   await core.db.transaction((tx) =>
     core.audit.append(tx, {

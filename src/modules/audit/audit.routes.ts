@@ -191,6 +191,7 @@ export function auditRoutes(deps: { db: Db; audit: AuditLog; guard: Guard }) {
         try {
           const summary = await exportBundle(db, file, x.checkpoints.publicKey(), at, {
             retentionDays: x.retention?.retentionDays,
+            sign: x.checkpoints.signBundle,
           });
           await db.transaction((tx) =>
             audit.append(tx, {

@@ -38,7 +38,9 @@ beforeAll(async () => {
   await t.core.checkpoints.cut();
   await append(4); // an unsigned tail, as between two checkpoints
   bundle = path.join(dir, 'audit.ndjson');
-  await exportBundle(t.core.db, bundle, t.core.checkpoints.publicKey(), t.clock.now());
+  await exportBundle(t.core.db, bundle, t.core.checkpoints.publicKey(), t.clock.now(), {
+    sign: t.core.checkpoints.signBundle,
+  });
 });
 afterAll(async () => {
   await t.close();
@@ -105,13 +107,33 @@ describe('signed checkpoints and bundles (LOG-02)', () => {
     expect(r).toMatchObject({ valid: false, reason: 'checkpoint_signature_invalid' });
   });
 
-  it('a bundle with one byte flipped does not verify', async () => {
+  it('a byte flipped in an entry is caught naming that entry; a byte flipped anywhere fails the bundle', async () => {
     const bytes = await readFile(bundle);
-    const at = Math.floor(bytes.length / 2);
-    bytes[at] = (bytes[at] as number) ^ 0x01;
+    const text = bytes.toString('utf8');
+    // inside entry base+15's details
+    const at = text.indexOf('"details":', text.indexOf(`"seq":"${base + 15}"`)) + '"details":'.length + 2;
+    const one = Buffer.from(bytes);
+    one[at] = (one[at] as number) ^ 0x01;
     const file = path.join(dir, 'flipped.ndjson');
-    await writeFile(file, bytes);
-    expect((await verifyBundle(file)).valid).toBe(false);
+    await writeFile(file, one);
+    expect(await verifyBundle(file)).toMatchObject({ valid: false, firstBadSeq: base + 15 });
+    // and every one of 120 positions spread over the whole file, the header and end line included
+    for (let i = 0; i < 120; i++) {
+      const pos = Math.floor((i * (bytes.length - 1)) / 119);
+      const b = Buffer.from(bytes);
+      b[pos] = (b[pos] as number) ^ 0x01;
+      await writeFile(file, b);
+      const r = await verifyBundle(file);
+      expect(r.valid, `byte ${pos} (${JSON.stringify(text[pos])}) flipped`).toBe(false);
+    }
+  });
+
+  it('a header field changed (not part of the log) fails the bundle signature', async () => {
+    const r = await tampered('header.ndjson', (l) => {
+      l[0] = (l[0] as string).replace(/"exportedAt":"\d{4}/, '"exportedAt":"1999');
+      return l;
+    });
+    expect(r).toMatchObject({ valid: false, reason: 'bundle_signature_invalid' });
   });
 
   it('an inclusion proof verifies offline, and fails for another entry or a forged root', async () => {

@@ -10,6 +10,7 @@
  * signed checkpoint; after pruning, the path is built from the tombstone's frontier and the retained entries.
  */
 
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -20,7 +21,7 @@ import { bodyOf, checkpointsBetween, consistencyOf, latestCheckpoint, type Signe
 import { appendLeaf, emptyFrontier, frontierRoot, frontierSpans } from './frontier.ts';
 import { createLogVerifier, isProblem } from './log-verifier.ts';
 import { inclusionProofWith, largestPowerOfTwoBelow, leafHash, nodeHash, verifyInclusion } from './merkle.ts';
-import { type CheckpointBody, type TombstoneBody, verifyCheckpoint } from './signer.ts';
+import { type BundleDigestBody, type CheckpointBody, type TombstoneBody, verifyCheckpoint } from './signer.ts';
 
 export const BUNDLE_FORMAT = 'strongroom-audit-bundle/2';
 
@@ -56,19 +57,30 @@ export async function exportBundle(
   out: string,
   key: { keyId: string; publicKey: string },
   at: Date,
-  opts: { retentionDays?: number } = {},
+  opts: { retentionDays?: number | undefined; sign?: ((body: BundleDigestBody) => Buffer) | undefined } = {},
 ): Promise<ExportSummary> {
   const file = createWriteStream(out, { mode: 0o600 });
   const failed = new Promise<never>((_, reject) => file.once('error', reject));
   failed.catch(() => {});
+  const digest = createHash('sha256');
   const write = async (obj: unknown) => {
-    if (!file.write(`${JSON.stringify(obj)}\n`)) await Promise.race([once(file, 'drain'), failed]);
+    const line = `${JSON.stringify(obj)}\n`;
+    digest.update(line);
+    if (!file.write(line)) await Promise.race([once(file, 'drain'), failed]);
   };
   try {
     const summary = await db.transaction(async (tx) => {
       if (db.kind === 'postgres') await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       return writeBundle(tx, write, key, at, opts.retentionDays ?? null);
     });
+    const body: BundleDigestBody = {
+      format: 'strongroom-bundle-digest/1',
+      sha256: digest.digest('hex'),
+      ...summary,
+      keyId: key.keyId,
+    };
+    const end = { type: 'end', ...summary, digest: body, signature: opts.sign?.(body).toString('base64') ?? null };
+    if (!file.write(`${JSON.stringify(end)}\n`)) await Promise.race([once(file, 'drain'), failed]);
     file.end();
     await Promise.race([once(file, 'finish'), failed]);
     return summary;
@@ -134,7 +146,6 @@ async function writeBundle(
     after = (batch[batch.length - 1] as StoredEntry).seq;
   }
   await writeCheckpointsUpTo(null); // any beyond the last entry: the verifier will call the log truncated
-  await write({ type: 'end', entries, checkpoints, tombstones: tombs.length });
   return { entries, checkpoints, tombstones: tombs.length };
 }
 
@@ -159,7 +170,10 @@ export async function verifyBundle(file: string, opts: { trusted?: SignedCheckpo
   const rl = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
   let v: ReturnType<typeof createLogVerifier> | undefined;
-  let ended: { entries: number; checkpoints: number; tombstones: number } | undefined;
+  let keys = new Map<string, Buffer>();
+  const digest = createHash('sha256');
+  let ended: { digest?: BundleDigestBody; signature?: string | null } | undefined;
+  let sha256: string | undefined;
   const counts = { entries: 0, checkpoints: 0, tombstones: 0 };
   const bad = (
     reason: string,
@@ -176,6 +190,8 @@ export async function verifyBundle(file: string, opts: { trusted?: SignedCheckpo
       line++;
       if (!text.trim()) continue;
       if (ended) return bad('data_after_end', next());
+      if (!text.startsWith('{"type":"end"')) digest.update(`${text}\n`);
+      else sha256 = digest.digest('hex');
       let obj: Record<string, unknown>;
       try {
         obj = JSON.parse(text);
@@ -186,7 +202,7 @@ export async function verifyBundle(file: string, opts: { trusted?: SignedCheckpo
         if (obj.type !== 'header' || obj.format !== BUNDLE_FORMAT || !Array.isArray(obj.publicKeys)) {
           return bad('not_a_bundle');
         }
-        const keys = new Map(
+        keys = new Map(
           (obj.publicKeys as { keyId: string; publicKey: string }[]).map((k) => [
             String(k.keyId),
             Buffer.from(String(k.publicKey), 'base64'),
@@ -241,14 +257,26 @@ export async function verifyBundle(file: string, opts: { trusted?: SignedCheckpo
   line = 0;
   const summary = v.finish();
   if (isProblem(summary)) return { ...bad(summary.reason, summary.firstBadSeq), line: null };
-  // the end line is unsigned: it catches a file cut short in transit, not an attacker (the checkpoints do that)
+  // the end line: the counts (a file cut short in transit) and the signed SHA-256 of every byte before it (any
+  // byte changed anywhere, a header field included); the log checks above name the first bad entry first
+  const d = ended?.digest;
   if (
-    !ended ||
-    ended.entries !== counts.entries ||
-    ended.checkpoints !== counts.checkpoints ||
-    ended.tombstones !== counts.tombstones
+    !d ||
+    d.entries !== counts.entries ||
+    d.checkpoints !== counts.checkpoints ||
+    d.tombstones !== counts.tombstones
   ) {
     return { ...bad('incomplete_bundle', next()), line: null };
+  }
+  const key = keys.get(d.keyId);
+  if (
+    d.format !== 'strongroom-bundle-digest/1' ||
+    d.sha256 !== sha256 ||
+    !ended?.signature ||
+    !key ||
+    !verifyCheckpoint(d, Buffer.from(ended.signature, 'base64'), key)
+  ) {
+    return { ...bad('bundle_signature_invalid'), line: null };
   }
   return {
     valid: true,

@@ -14,7 +14,7 @@ import type { Db, Queryable, Tx } from '../../platform/db/db.ts';
 import { canonicalJson } from './audit.chain.ts';
 import { appendLeaf, consistencyFromFrontier, type Frontier, frontierRoot } from './frontier.ts';
 import { leafHash } from './merkle.ts';
-import type { CheckpointBody, createSigner, TombstoneBody } from './signer.ts';
+import type { BundleDigestBody, CheckpointBody, createSigner, TombstoneBody } from './signer.ts';
 
 export const MAX_LEAVES_PER_CUT = 1_000_000;
 
@@ -140,6 +140,8 @@ export function createCheckpoints(deps: {
   return {
     latest: () => latestCheckpoint(db),
     publicKey,
+    /** Signs an export bundle's digest with the log key (the verifier checks it with the header's public key). */
+    signBundle: (body: BundleDigestBody) => deps.signer.sign(body),
 
     /** The latest signed checkpoint, as files and emails carry it. */
     async latestSigned(): Promise<SignedCheckpoint | undefined> {

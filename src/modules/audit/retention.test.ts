@@ -123,7 +123,9 @@ describe('retention (LOG-03)', () => {
   it('after pruning an exported bundle verifies offline, and carries the tombstone', async () => {
     await trail.checkpoints.cut();
     const file = path.join(dir, 'after-prune.ndjson');
-    const s = await exportBundle(t.db, file, trail.checkpoints.publicKey(), clock.now());
+    const s = await exportBundle(t.db, file, trail.checkpoints.publicKey(), clock.now(), {
+      sign: trail.checkpoints.signBundle,
+    });
     expect(s.tombstones).toBe(1);
     const r = await verifyBundle(file);
     expect(r).toMatchObject({ valid: true, tombstones: 1, prunedThrough: 32 });
@@ -235,7 +237,7 @@ describe('retention (LOG-03)', () => {
     expect(await trail.audit.verify(t.db)).toMatchObject({ valid: true, tombstones: 2 });
     await trail.checkpoints.cut();
     const file = path.join(dir, 'second.ndjson');
-    await exportBundle(t.db, file, trail.checkpoints.publicKey(), clock.now());
+    await exportBundle(t.db, file, trail.checkpoints.publicKey(), clock.now(), { sign: trail.checkpoints.signBundle });
     expect(await verifyBundle(file)).toMatchObject({ valid: true, tombstones: 2 });
     // checkpoints under the tombstones went with their entries, from the database and the data directory
     expect(

@@ -36,7 +36,20 @@ export interface TombstoneBody {
   keyId: string;
 }
 
-export type SignedBody = CheckpointBody | TombstoneBody;
+/**
+ * The signature over a whole export bundle: SHA-256 of every byte before the end line, so a bundle with any byte
+ * changed — a log line, a header field, anything — fails as a whole, beside the log's own checks.
+ */
+export interface BundleDigestBody {
+  format: 'strongroom-bundle-digest/1';
+  sha256: string;
+  entries: number;
+  checkpoints: number;
+  tombstones: number;
+  keyId: string;
+}
+
+export type SignedBody = CheckpointBody | TombstoneBody | BundleDigestBody;
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
