@@ -10,9 +10,16 @@ import { BLOCK_MINUTES } from './rules.ts';
 
 export const DECISIONS_CHANNEL = 'strongroom_decisions';
 
-export function createBlocklist(deps: { db: Db; clock: Clock; pseudonymiseIp(ip: string): string }) {
+export function createBlocklist(deps: {
+  db: Db;
+  clock: Clock;
+  pseudonymiseIp(ip: string): string;
+  /** The address's pseudonyms in the current and the previous key epoch (a block outlives an epoch change). */
+  pseudonymsOfIp?(ip: string): string[];
+}) {
   const { db, clock } = deps;
   let active = new Map<string, number>(); // ip hash → expires (ms)
+  const pseudonymsOf = (ip: string) => deps.pseudonymsOfIp?.(ip) ?? [deps.pseudonymiseIp(ip)];
 
   async function reload() {
     const { rows } = await db.query<{ ip_hash: string; expires_at: Date }>(
@@ -30,26 +37,38 @@ export function createBlocklist(deps: { db: Db; clock: Clock; pseudonymiseIp(ip:
      * set answers first when it already knows the address is blocked, and alone on the single-node PGlite.
      */
     async isBlocked(ip: string): Promise<boolean> {
-      const hash = deps.pseudonymiseIp(ip);
+      const hashes = pseudonymsOf(ip);
       const now = clock.now();
-      const until = active.get(hash);
-      if (until !== undefined && until > now.getTime()) return true;
+      for (const h of hashes) {
+        const until = active.get(h);
+        if (until !== undefined && until > now.getTime()) return true;
+      }
       if (db.kind !== 'postgres') return false;
       const { rows } = await db.query<{ expires_at: Date }>(
-        'SELECT max(expires_at) AS expires_at FROM detection.blocked_ips WHERE ip_hash = $1 AND lifted_at IS NULL AND expires_at > $2',
-        [hash, now],
+        'SELECT max(expires_at) AS expires_at FROM detection.blocked_ips WHERE ip_hash = ANY($1::text[]) AND lifted_at IS NULL AND expires_at > $2',
+        [hashes, now],
       );
       const exp = rows[0]?.expires_at;
       if (!exp) return false;
-      active.set(hash, new Date(exp).getTime());
+      active.set(hashes[0] as string, new Date(exp).getTime());
       return true;
     },
 
+    /** Blocks for an escalating time (see `block`), counting earlier blocks of the address in earlier epochs too. */
+    async blockIp(tx: Queryable, ip: string, rule: string) {
+      return this.block(tx, deps.pseudonymiseIp(ip), rule, pseudonymsOf(ip));
+    },
+
     /** Blocks for an escalating time: the n-th block of the same address lasts BLOCK_MINUTES[n-1]. */
-    async block(tx: Queryable, ipHash: string, rule: string): Promise<{ minutes: number; level: number }> {
+    async block(
+      tx: Queryable,
+      ipHash: string,
+      rule: string,
+      history: readonly string[] = [ipHash],
+    ): Promise<{ minutes: number; level: number }> {
       const { rows } = await tx.query<{ n: string }>(
-        'SELECT count(*) AS n FROM detection.blocked_ips WHERE ip_hash = $1',
-        [ipHash],
+        'SELECT count(*) AS n FROM detection.blocked_ips WHERE ip_hash = ANY($1::text[])',
+        [[...new Set([ipHash, ...history])]],
       );
       const level = Number(rows[0]?.n ?? 0) + 1;
       const minutes = BLOCK_MINUTES[Math.min(level, BLOCK_MINUTES.length) - 1] as number;

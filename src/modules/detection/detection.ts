@@ -21,7 +21,7 @@ import { createWebhooks } from './webhooks.ts';
 export interface DetectionWiring {
   db: Db;
   clock: Clock;
-  audit: Pick<AuditLog, 'append' | 'pseudonymiseIp' | 'verify'>;
+  audit: Pick<AuditLog, 'append' | 'pseudonymiseIp' | 'pseudonymsOfIp' | 'verify'>;
   sealKey: Buffer;
   contextKey: Buffer;
   shared?: SharedCounter | undefined;
@@ -51,7 +51,12 @@ export async function latestCheckpoint(q: Queryable): Promise<string | null> {
 export async function createDetection(w: DetectionWiring) {
   const { db, clock, audit } = w;
   const rules = createRuleStore({ db, clock, audit });
-  const blocklist = createBlocklist({ db, clock, pseudonymiseIp: audit.pseudonymiseIp });
+  const blocklist = createBlocklist({
+    db,
+    clock,
+    pseudonymiseIp: audit.pseudonymiseIp,
+    pseudonymsOfIp: audit.pseudonymsOfIp,
+  });
   await blocklist.reload();
   const lockdown = createLockdown({ db, clock, audit });
   const webhooks = createWebhooks({ db, clock, audit, sealKey: w.sealKey });

@@ -211,7 +211,7 @@ export function createDetectionEngine(deps: DetectionDeps) {
       }
       if (rule.responses.includes('block_ip') && e.ip) {
         const ipHash = audit.pseudonymiseIp(e.ip);
-        const b = await deps.blocklist.block(tx, ipHash, rule.id);
+        const b = await deps.blocklist.blockIp(tx, e.ip, rule.id);
         await audit.append(tx, {
           ...base,
           action: 'detection.ip.blocked',
