@@ -72,6 +72,8 @@ export interface SessionFacts {
   deviceHash: string | null;
   country: string | null;
   loginScore: number | null;
+  /** The sign-in was stepped up and the person answered with their strongest factor. */
+  loginAnswered?: boolean;
 }
 
 export interface RevealFacts {
@@ -624,11 +626,13 @@ export const indicators: readonly Indicator[] = [
     factor: 'session',
     weight: 30,
     stages: reveal,
-    description: "The session's own sign-in scored risky; part of that score carries over (in proportion).",
+    description:
+      "The session's own sign-in scored risky; part of that score carries over (in proportion, halved when the sign-in's step-up was answered with the strongest factor).",
     source: 'risk.assessments (the sign-in assessment of this session)',
     test: (f) => {
       const s = f.session?.loginScore ?? 0;
-      return s >= 20 ? { strength: s / 100, evidence: { signInScore: s } } : false;
+      const answered = f.session?.loginAnswered === true;
+      return s >= 20 ? { strength: (s / 100) * (answered ? 0.5 : 1), evidence: { signInScore: s, answered } } : false;
     },
   },
   // ── reveal behaviour ──────────────────────────────────────────────────────────────────────────────────────

@@ -140,7 +140,7 @@ export async function loadFeatures(q: Queryable, f: FeatureQuery): Promise<Loade
          WHERE $4::inet IS NOT NULL AND range >>= $4::inet) AS lists,
        ${
          isReveal
-           ? `(SELECT to_jsonb(s) || jsonb_build_object('login_score', a.score)
+           ? `(SELECT to_jsonb(s) || jsonb_build_object('login_score', a.score, 'login_decision', a.decision)
                  FROM risk.sessions s LEFT JOIN risk.assessments a ON a.id = s.assessment_id
                 WHERE s.session_id = $5) AS session,
               (SELECT max(at) FROM risk.assessments WHERE session_id = $5 AND stage = 'reveal' AND outcome = 'challenged'
@@ -205,6 +205,8 @@ export async function loadFeatures(q: Queryable, f: FeatureQuery): Promise<Loade
           deviceHash: (s.device_hash as string | null) ?? null,
           country: (s.country as string | null) ?? null,
           loginScore: s.login_score === null || s.login_score === undefined ? null : Number(s.login_score),
+          // the session exists, so a sign-in that was stepped up was answered with the strongest factor
+          loginAnswered: s.login_decision === 'step_up',
         }
       : undefined,
     reveal: rv
