@@ -24,18 +24,34 @@ export function startScheduler(db: Db, logger: Logger, jobs: readonly Job[]) {
   let stopped = false;
   // One connection holds every job's lock: a job itself uses the pool like any other code, so the scheduler
   // never holds more than this one pooled connection (holding one per running job exhausted a pool of ten).
-  let lockClient: Promise<pg.PoolClient> | undefined;
-  const locks = () => {
+  let lockClient: Promise<{ client: pg.PoolClient; done(destroy?: boolean): void }> | undefined;
+  const locks = async () => {
     if (!db.pool) throw new Error('no pool');
-    lockClient ??= db.pool.connect().then((c) => {
-      c.on('error', () => {
-        // the connection dropped (its locks with it): the next tick takes a fresh one
+    const pool = db.pool;
+    lockClient ??= pool.connect().then((client) => {
+      let released = false;
+      const done = (destroy = false) => {
+        if (released) return;
+        released = true;
+        client.removeListener('error', onError);
+        client.release(destroy);
+      };
+      // the connection dropped (its locks with it): the next tick takes a fresh one
+      const onError = () => {
         lockClient = undefined;
-        c.release(true);
-      });
-      return c;
+        done(true);
+      };
+      client.on('error', onError);
+      return { client, done };
     });
-    return lockClient;
+    return (await lockClient).client;
+  };
+  // one statement at a time on the lock connection (pg wants no overlapping queries on one client)
+  let queue: Promise<unknown> = Promise.resolve();
+  const lockQuery = (sql: string, key: string) => {
+    const next = queue.then(async () => (await locks()).query<{ ok?: boolean }>(sql, [key]));
+    queue = next.catch(() => {});
+    return next;
   };
 
   const runOnce = async (job: Job) => {
@@ -47,13 +63,12 @@ export function startScheduler(db: Db, logger: Logger, jobs: readonly Job[]) {
         await job.run();
         return;
       }
-      const client = await locks();
-      const got = await client.query('SELECT pg_try_advisory_lock($1::bigint) AS ok', [lockKey(job.name)]);
+      const got = await lockQuery('SELECT pg_try_advisory_lock($1::bigint) AS ok', lockKey(job.name));
       if (!got.rows[0]?.ok) return;
       try {
         await job.run();
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey(job.name)]).catch(() => {});
+        await lockQuery('SELECT pg_advisory_unlock($1::bigint)', lockKey(job.name)).catch(() => {});
       }
     } finally {
       inFlight.delete(job.name);
@@ -76,9 +91,9 @@ export function startScheduler(db: Db, logger: Logger, jobs: readonly Job[]) {
       stopped = true;
       for (const t of timers) clearInterval(t);
       await Promise.allSettled([...running]);
-      const c = await lockClient?.catch(() => undefined);
-      c?.release();
+      const held = await lockClient?.catch(() => undefined);
       lockClient = undefined;
+      held?.done();
     },
   };
 }
