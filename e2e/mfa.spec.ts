@@ -11,7 +11,16 @@
  */
 import { type BrowserContext, expect, type Locator, type Page, request, test } from '@playwright/test';
 import { type StartedServer, startServer } from './server.ts';
-import { completeSetup, newContext, Person, shot, signInApi, submitPassword, submitTotp } from './support/journey.ts';
+import {
+  completeSetup,
+  DESKTOP_CHROME_UA,
+  newContext,
+  Person,
+  shot,
+  signInApi,
+  submitPassword,
+  submitTotp,
+} from './support/journey.ts';
 
 const OWNER = new Person('mia.owner@example.test', 'Mia Owner', 'Second-Factor-Owner-9');
 
@@ -63,9 +72,17 @@ async function confirmIfAsked(dialog: Locator, next: Locator) {
   await expect(next).toBeVisible({ timeout: 15_000 });
 }
 
-/** The newest development SMS, read through the API in a session of its own (the browser is signing in). */
+/**
+ * The newest development SMS, read through the API in a session of its own (the browser is signing in). The
+ * person reads it at the same desk: a scripted client's User-Agent would make the risk engine step that sign-in
+ * up to the strongest factor (the passkey, which lives in the browser), as it should for a script.
+ */
 async function latestSmsCodeViaApi(): Promise<string> {
-  const api = await request.newContext({ baseURL: server.baseUrl, ignoreHTTPSErrors: true });
+  const api = await request.newContext({
+    baseURL: server.baseUrl,
+    ignoreHTTPSErrors: true,
+    userAgent: DESKTOP_CHROME_UA,
+  });
   try {
     await signInApi(api, server.baseUrl, OWNER);
     const box = await api.get('/api/v1/admin/sms-outbox?limit=1');

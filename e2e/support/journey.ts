@@ -47,8 +47,16 @@ export const quiet = (page: Page) =>
   expect(page.locator('.mantine-Notification-root')).toHaveCount(0, { timeout: 15_000 });
 
 /** A browser context as the journeys use one (1366 × 900, light theme, clipboard allowed); `options` change it. */
+/**
+ * What a person's desktop browser says it is. Headless Chromium announces itself as "HeadlessChrome", which the
+ * risk engine (IAM-14) rightly treats as an automated browser and steps the sign-in up; the journeys act as people.
+ */
+export const DESKTOP_CHROME_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+
 export function newContext(browser: Browser, options: BrowserContextOptions = {}) {
   return browser.newContext({
+    userAgent: DESKTOP_CHROME_UA,
     ignoreHTTPSErrors: true,
     viewport: { width: 1366, height: 900 },
     colorScheme: 'light',
