@@ -88,13 +88,14 @@ export function createDetectionEngine(deps: DetectionDeps) {
       );
     }
     if (d.kind === 'enumeration') {
-      // counts only: a busy user's window can hold thousands of entries
+      // counts only, over at most 1,000 entries: far past every quota, and a busy window stays cheap
       const { rows } = await db.query<{ reveals: string; searches: string; hits: string | null }>(
         `SELECT count(DISTINCT target_id) FILTER (WHERE action = 'vault.record.revealed') AS reveals,
                 count(*) FILTER (WHERE action = 'vault.record.searched') AS searches,
                 sum((details->>'returned')::int) FILTER (WHERE action = 'vault.record.searched') AS hits
-           FROM ${AUDIT_ENTRIES}
-          WHERE actor_id = $1 AND action IN ('vault.record.revealed', 'vault.record.searched') AND at > $2`,
+           FROM (SELECT action, target_id, details FROM ${AUDIT_ENTRIES}
+                  WHERE actor_id = $1 AND action IN ('vault.record.revealed', 'vault.record.searched') AND at > $2
+                  LIMIT 1000) w`,
         [key, new Date(now - d.windowSeconds * 1000)],
       );
       const r = rows[0];
@@ -115,9 +116,12 @@ export function createDetectionEngine(deps: DetectionDeps) {
       if (histories.size > 50_000) histories.clear();
       histories.set(cacheKey, cached);
     }
+    // counted only up to the limit: whether it is reached is all the judgement needs, and a busy hour stays cheap
+    const limit = judgeBaseline(d, cached.history, 0).limit;
     const { rows } = await db.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${AUDIT_ENTRIES} WHERE actor_id = $1 AND action = ANY($2::text[]) AND at >= $3`,
-      [key, [...rule.actions], bucketStart],
+      `SELECT count(*) AS n FROM (SELECT 1 FROM ${AUDIT_ENTRIES}
+          WHERE actor_id = $1 AND action = ANY($2::text[]) AND at >= $3 LIMIT $4) hits`,
+      [key, [...rule.actions], bucketStart, limit],
     );
     return judgeBaseline(d, cached.history, Number(rows[0]?.n ?? 0));
   }
