@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOwner, createTestApp, type TestApp } from '../../../test/app.ts';
 import type { Principal } from '../../platform/actor.ts';
 import { BATCH_SIZE, createIngest } from './ingest.ts';
-import { createRecordCrypto } from './record-crypto.ts';
+import { refOf } from './record-batch.ts';
+import { createRecordCrypto, searchModesOf } from './record-crypto.ts';
 import { createSealingPool } from './sealing-pool.ts';
 import { fieldsOf, loadRecord } from './vault.repository.ts';
 import { normaliseRecordFields } from './vault.service.ts';
@@ -110,6 +111,23 @@ describe('bulk ingest sealed in worker threads (DAT-06)', () => {
     const byName = await t.core.vault.search(principal, { q: 'nyqvist1199' }, ctx);
     expect(byName.items).toHaveLength(1);
     expect(byName.items[0]?.masked.fullName).not.toContain('Nyqvist1199');
+  });
+
+  it('a batch whose worker stops before answering is sealed inline instead', async () => {
+    const p = createSealingPool({ size: 1, inlineBelow: 0 });
+    const crypto = createRecordCrypto(t.core.keyring);
+    const keys = { ...crypto.currentSealKeys(t.core.vault.fieldSpecs), refKey: crypto.externalRefKey() };
+    const sealing = p.seal(keys, searchModesOf(t.core.vault.fieldSpecs), {
+      items: [{ ownerId, externalRef: 'stopped', values: normaliseRecordFields(person(5)) }],
+      at: t.clock.now().getTime(),
+      byUser: null,
+      byToken: null,
+      ingestId: null,
+    });
+    await p.stop(); // the worker is still starting: it never answers
+    const out = await sealing;
+    expect(out.ends).toHaveLength(1);
+    expect(refOf(out, 0)?.equals(crypto.externalRefIndex(ownerId, 'stopped'))).toBe(true);
   });
 
   it('DAT-06: the same upload again stores nothing new (idempotent by owner and reference)', async () => {

@@ -9,7 +9,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, isAppError } from '../../platform/errors.ts';
 import { type BatchInput, type BatchKeys, type SealedBatch, sealBatch } from './record-batch.ts';
 import type { SearchModes } from './record-crypto.ts';
 import type { FromWorker, ToWorker } from './sealing-worker.ts';
@@ -34,6 +34,7 @@ interface Slot {
 }
 
 const copyOf = (b: Uint8Array) => new Uint8Array(b); // a buffer of its own, whatever pool `b` lives in
+const WORKER_GONE = 'vault.sealing_worker_gone';
 
 export function createSealingPool(opts: SealingPoolOptions = {}) {
   const size = opts.size ?? Math.max(1, Math.min(4, availableParallelism() - 1));
@@ -43,6 +44,16 @@ export function createSealingPool(opts: SealingPoolOptions = {}) {
   const pending = new Map<number, { resolve(b: SealedBatch): void; reject(e: Error): void; slot: Slot }>();
   let nextJob = 1;
   let idleTimer: NodeJS.Timeout | undefined;
+  // a worker that dies takes its batches with it: they are sealed inline instead; after a few deaths (a worker
+  // that cannot start here at all) the pool stays off and everything is sealed inline
+  let workerFailures = 0;
+  const inline = (keys: BatchKeys, modes: SearchModes, input: BatchInput): Promise<SealedBatch> => {
+    try {
+      return Promise.resolve(sealBatch(keys, modes, input));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
 
   const failAll = (slot: Slot, err: Error) => {
     for (const [job, p] of pending) {
@@ -70,8 +81,11 @@ export function createSealingPool(opts: SealingPoolOptions = {}) {
       if (i >= 0) slots.splice(i, 1);
       failAll(slot, err);
     };
-    worker.on('error', () => gone(new AppError('internal', 'vault.sealing_failed', 'A sealing worker failed.')));
-    worker.on('exit', () => gone(new AppError('internal', 'vault.sealing_failed', 'A sealing worker stopped.')));
+    worker.on('error', () => {
+      workerFailures++;
+      gone(new AppError('internal', WORKER_GONE, 'A sealing worker failed.'));
+    });
+    worker.on('exit', () => gone(new AppError('internal', WORKER_GONE, 'A sealing worker stopped.')));
     worker.unref();
     slots.push(slot);
     return slot;
@@ -95,12 +109,8 @@ export function createSealingPool(opts: SealingPoolOptions = {}) {
 
     /** Seals a batch in a worker (or inline when the pool is off, or the batch is small and no worker runs). */
     seal(keys: BatchKeys, modes: SearchModes, input: BatchInput): Promise<SealedBatch> {
-      if (size === 0 || (input.items.length < inlineBelow && slots.length === 0)) {
-        try {
-          return Promise.resolve(sealBatch(keys, modes, input));
-        } catch (err) {
-          return Promise.reject(err);
-        }
+      if (size === 0 || workerFailures >= 3 || (input.items.length < inlineBelow && slots.length === 0)) {
+        return inline(keys, modes, input);
       }
       clearTimeout(idleTimer);
       const slot =
@@ -125,7 +135,9 @@ export function createSealingPool(opts: SealingPoolOptions = {}) {
         pending.set(job, { resolve, reject, slot });
         const msg: ToWorker = { type: 'seal', job, version: keys.version, input };
         slot.worker.postMessage(msg);
-      });
+      }).catch((err: unknown) =>
+        isAppError(err) && err.code === WORKER_GONE ? inline(keys, modes, input) : Promise.reject(err),
+      );
     },
 
     /** Stops every worker now (tests, shutdown); a later batch starts new ones. */
