@@ -353,7 +353,7 @@ describe('lock-down (INC-03)', () => {
 
 describe('alert delivery (LOG-06)', () => {
   let server: Server;
-  const received: { headers: Record<string, unknown>; body: string }[] = [];
+  const received: { url: string | undefined; headers: Record<string, unknown>; body: string }[] = [];
   beforeAll(async () => {
     server = createServer((req, res) => {
       let body = '';
@@ -361,7 +361,7 @@ describe('alert delivery (LOG-06)', () => {
         body += c;
       });
       req.on('end', () => {
-        received.push({ headers: req.headers, body });
+        received.push({ url: req.url, headers: req.headers, body });
         res.writeHead(204).end();
       });
     });
@@ -375,14 +375,17 @@ describe('alert delivery (LOG-06)', () => {
     });
     expect(bad.json().error.code).toBe('webhooks.https_required');
     const port = (server.address() as AddressInfo).port;
+    // the path holds the receiver's token, as chat and pager webhooks do: it is stored sealed and never listed
     const made = await as(o, 'POST', '/api/v1/webhooks', {
-      payload: { name: 'siem', url: `http://127.0.0.1:${port}/hook`, minSeverity: 'high' },
+      payload: { name: 'siem', url: `http://127.0.0.1:${port}/hook/T0K3N-5ecret`, minSeverity: 'high' },
     });
     expect(made.statusCode).toBe(201);
     const secret = Buffer.from(made.json().secret, 'base64url');
-    expect(JSON.stringify(await t.testDb.superuser('SELECT * FROM detection.webhooks'))).not.toContain(
-      made.json().secret,
-    );
+    const stored = JSON.stringify(await t.testDb.superuser('SELECT * FROM detection.webhooks'));
+    expect(stored).not.toContain(made.json().secret);
+    expect(stored).not.toContain('T0K3N-5ecret');
+    const listed = (await as(o, 'GET', '/api/v1/webhooks')).json().items;
+    expect(listed).toMatchObject([{ name: 'siem', url: `http://127.0.0.1:${port}/…` }]);
     // a high alert: three refused calls by one user
     const prober = await mk('hooked@example.test', ['analyst']);
     const ps = await signIn(t, prober);
@@ -390,6 +393,7 @@ describe('alert delivery (LOG-06)', () => {
     await t.core.notifications.deliverDue(500);
     const hook = received.find((r) => r.body.includes('unauthorized-calls'));
     expect(hook).toBeDefined();
+    expect(hook?.url).toBe('/hook/T0K3N-5ecret');
     const sig = String(hook?.headers['strongroom-signature']);
     const [, ts, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(sig) ?? [];
     expect(createHmac('sha256', secret).update(`${ts}.${hook?.body}`).digest('hex')).toBe(v1);

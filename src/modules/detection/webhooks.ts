@@ -14,6 +14,13 @@ import type { AuditLog } from '../audit/index.ts';
 import { type Severity, severities } from './rules.ts';
 
 const aad = (id: string) => `detection.webhook-secret:${id}`;
+const urlAad = (id: string) => `detection.webhook-url:${id}`;
+
+/** What the list shows: the origin only, since the path or query often holds the receiver's token. */
+export function displayUrl(url: string): string {
+  const u = new URL(url);
+  return u.pathname === '/' && !u.search ? u.origin : `${u.origin}/…`;
+}
 
 export function validateWebhookUrl(raw: string): string {
   let url: URL;
@@ -64,9 +71,18 @@ export function createWebhooks(deps: { db: Db; clock: Clock; audit: Pick<AuditLo
       const secret = randomBytes(32);
       await db.transaction(async (tx) => {
         await tx.query(
-          `INSERT INTO detection.webhooks (id, name, url, secret_sealed, min_severity, created_by, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [id, input.name, url, seal(deps.sealKey, secret, aad(id)), input.minSeverity, p.userId, clock.now()],
+          `INSERT INTO detection.webhooks (id, name, url, url_sealed, secret_sealed, min_severity, created_by, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [
+            id,
+            input.name,
+            displayUrl(url),
+            seal(deps.sealKey, url, urlAad(id)),
+            seal(deps.sealKey, secret, aad(id)),
+            input.minSeverity,
+            p.userId,
+            clock.now(),
+          ],
         );
         await audit.append(tx, {
           action: 'detection.webhook.created',
@@ -109,12 +125,14 @@ export function createWebhooks(deps: { db: Db; clock: Clock; audit: Pick<AuditLo
     },
     /** The notifications port: URL and secret of a live webhook. */
     async resolve(q: Queryable, id: string) {
-      const { rows } = await q.query<{ url: string; secret_sealed: Buffer }>(
-        'SELECT url, secret_sealed FROM detection.webhooks WHERE id = $1 AND deleted_at IS NULL',
+      const { rows } = await q.query<{ url: string; url_sealed: Buffer | null; secret_sealed: Buffer }>(
+        'SELECT url, url_sealed, secret_sealed FROM detection.webhooks WHERE id = $1 AND deleted_at IS NULL',
         [id],
       );
       const r = rows[0];
-      return r ? { url: r.url, secret: open(deps.sealKey, Buffer.from(r.secret_sealed), aad(id)) } : null;
+      if (!r) return null;
+      const url = r.url_sealed ? open(deps.sealKey, Buffer.from(r.url_sealed), urlAad(id)).toString('utf8') : r.url;
+      return { url, secret: open(deps.sealKey, Buffer.from(r.secret_sealed), aad(id)) };
     },
   };
 }
