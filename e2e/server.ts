@@ -67,7 +67,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Sta
     async stop() {
       if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
       await stopped;
-      await rm(dataDir, { recursive: true, force: true });
+      // the server's own children may still be closing the embedded database's files for a moment
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }
