@@ -14,16 +14,12 @@
  */
 import { Readable } from 'node:stream';
 import { buildApp } from '../src/app.ts';
-import { totpCode } from '../src/modules/identity/index.ts';
-import { hashPassword } from '../src/modules/identity/passwords.ts';
-import { newTotpSecret } from '../src/modules/identity/totp.ts';
 import { createRecordCrypto } from '../src/modules/vault/index.ts';
 import { fieldsOf, loadRecord } from '../src/modules/vault/vault.repository.ts';
-import { seal } from '../src/platform/crypto/seal.ts';
 import { generateSelfSigned } from '../src/platform/http/tls.ts';
-import { newId } from '../src/platform/ids.ts';
 import { benchArgs } from './lib/args.ts';
 import { cpuMeter, httpsClient, pct, pool, scratchCore } from './lib/harness.ts';
+import { signedInOwners } from './lib/owners.ts';
 
 const {
   records: N,
@@ -33,7 +29,6 @@ const {
 } = benchArgs({ records: 100_000, requests: 2000, concurrency: 8, rounds: 3 });
 const WARMUP = Math.min(500, REQUESTS);
 const PER_USER = 50;
-const PASSWORD = 'Reveal-Bench-Passphrase-3';
 const { core, cleanup } = await scratchCore({
   STRONGROOM_REVEAL_QUOTAS: 'minute=1000000,hour=1000000,day=1000000,week_distinct=1000000',
   // the client spreads its requests over 127.0.0.0/24 with X-Forwarded-For, so the global per-address rate limit
@@ -79,45 +74,10 @@ try {
   const port = (app.server.address() as { port: number }).port;
   const call = httpsClient(port, C);
 
-  // owners with a password and TOTP (inserted directly, as bench/login.ts does: enrolment is not measured here)
+  // owners with a password and TOTP (inserted directly: enrolment is not measured here), each signed in from an
+  // address of its own (bench/lib/owners.ts)
   const usersNeeded = Math.ceil((WARMUP + REQUESTS * ROUNDS) / PER_USER);
-  const sealKey = core.keyring.derive('identity.secret-seal.v1');
-  const hash = await hashPassword(PASSWORD);
-  const sessions: Record<string, string>[] = [];
-  for (let u = 0; u < usersNeeded; u++) {
-    const id = newId();
-    const email = `reveal.runner.${u}@example.test`;
-    const secret = newTotpSecret();
-    const at = new Date();
-    await core.db.query(
-      `INSERT INTO identity.users (id, email, email_normalized, name, status, created_at, activated_at, enrolled_at)
-       VALUES ($1, $2, $2, 'Bench', 'active', $3, $3, $3)`,
-      [id, email, at],
-    );
-    await core.db.query(
-      'INSERT INTO identity.password_credentials (id, user_id, hash, created_at, is_current) VALUES ($1, $2, $3, $4, true)',
-      [newId(), id, hash, at],
-    );
-    await core.db.query(
-      'INSERT INTO identity.totp_credentials (id, user_id, secret_sealed, created_at) VALUES ($1, $2, $3, $4)',
-      [newId(), id, seal(sealKey, secret, `identity.totp:${id}`), at],
-    );
-    await core.db.query(
-      `INSERT INTO access.role_assignments (user_id, role, granted_via, granted_at) VALUES ($1, 'owner', 'admin', $2)`,
-      [id, at],
-    );
-    const xff = { 'x-forwarded-for': `127.0.0.${1 + (u % 254)}` };
-    const login = await call('POST', '/api/v1/auth/login', { email, password: PASSWORD }, xff);
-    const mfa = await call(
-      'POST',
-      '/api/v1/auth/mfa',
-      { challengeId: login.json.challengeId, method: 'totp', code: totpCode(secret) },
-      xff,
-    );
-    if (mfa.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(mfa.json)}`);
-    const cookie = String((mfa.headers['set-cookie'] as string[])[0]).split(';')[0] as string;
-    sessions.push({ cookie, 'x-csrf-token': String(mfa.json.csrfToken) });
-  }
+  const sessions = (await signedInOwners(core, call, usersNeeded, 'reveal')).map((o) => o.headers);
 
   const meter = await cpuMeter(core.db);
   let picked = 0;
