@@ -18,6 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../src/modules/audit/audit.chain.ts';
+import type { EntryRow } from '../src/modules/audit/audit.repository.ts';
 import { benchArgs } from './lib/args.ts';
 import { cpuMeter, pct, pool, scratchCore } from './lib/harness.ts';
 
@@ -199,20 +200,7 @@ try {
   const result = await core.audit.verify(core.db);
   const verifyMs = performance.now() - v0;
   const verifyRate = Number(result.entries) / (verifyMs / 1000);
-  const { rows } = await core.db.query<{
-    seq: string;
-    at: Date;
-    action: string;
-    outcome: string;
-    actor_type: string;
-    actor_id: string | null;
-    target_type: string | null;
-    target_id: string | null;
-    ip_hash: string | null;
-    request_id: string | null;
-    details: unknown;
-    prev_hash: Buffer;
-  }>('SELECT * FROM audit.entries ORDER BY seq');
+  const { rows } = await core.db.query<EntryRow>('SELECT * FROM audit.entries ORDER BY seq');
   const bytes = rows.map((r) =>
     Buffer.concat([
       Buffer.from('strongroom.audit.entry.v1\n'),

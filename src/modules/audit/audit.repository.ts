@@ -2,8 +2,8 @@
 import type { Queryable } from '../../platform/db/db.ts';
 import type { StoredEntry } from './audit.chain.ts';
 
-interface EntryRow {
-  seq: string;
+/** The columns an entry has before the integrator gives it a place (pending) and after (entries). */
+export interface EntryColumns {
   at: Date;
   action: string;
   outcome: string;
@@ -14,6 +14,11 @@ interface EntryRow {
   ip_hash: string | null;
   request_id: string | null;
   details: unknown;
+}
+
+/** A row of `audit.entries`. */
+export interface EntryRow extends EntryColumns {
+  seq: string;
   prev_hash: Buffer;
   hash: Buffer;
 }

@@ -14,6 +14,7 @@ import pg from 'pg';
 import type { Db, Queryable } from '../../platform/db/db.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { entryHash, type StoredEntry } from './audit.chain.ts';
+import type { EntryColumns } from './audit.repository.ts';
 
 /** The advisory lock every node's integrator (and the retention prune) takes. */
 export const INTEGRATOR_LOCK_KEY = createHash('sha256')
@@ -29,18 +30,8 @@ export interface IntegrationRun {
   seqs: Map<string, string>;
 }
 
-interface PendingRow {
+interface PendingRow extends EntryColumns {
   id: string;
-  at: Date;
-  action: string;
-  outcome: string;
-  actor_type: string;
-  actor_id: string | null;
-  target_type: string | null;
-  target_id: string | null;
-  ip_hash: string | null;
-  request_id: string | null;
-  details: unknown;
 }
 
 /** Takes the integrator lock inside `tx` (blocks until no other node's integrator or prune holds it). */

@@ -68,6 +68,13 @@ describe('audit verification as a detection point', () => {
       reason: 'rule',
       engagedByRule: 'audit-verification-failed',
     });
+    // incident responders keep access (incidents.manage, not owners: an owner holds every permission)
+    const ld = t.core.detection.lockdown;
+    expect(
+      await ld.isLockedDownFor(t.core.db, { permissions: ['incidents.manage'], roles: ['security_analyst'] }),
+    ).toBe(false);
+    expect(await ld.isLockedDownFor(t.core.db, { permissions: ['incidents.manage'], roles: ['owner'] })).toBe(true);
+    expect(await ld.isLockedDownFor(t.core.db, { permissions: ['records.reveal'], roles: ['analyst'] })).toBe(true);
     // the same break found again is not a new alert
     await t.core.detection.integrity.verify();
     expect(await alerts()).toHaveLength(1);
